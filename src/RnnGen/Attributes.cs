@@ -1,0 +1,77 @@
+using System;
+
+namespace RnnGen;
+
+/// <summary>The recurrent cell a layer is made of.</summary>
+public enum CellKind
+{
+    /// <summary>Elman RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act chosen by <see cref="Nonlinearity"/>.</summary>
+    Rnn = 0,
+    /// <summary>Long short-term memory, gates i, f, g, o in PyTorch's order.</summary>
+    Lstm = 1,
+    /// <summary>Gated recurrent unit, gates r, z, n in PyTorch's order.</summary>
+    Gru = 2,
+}
+
+/// <summary>The activation of an Elman RNN cell.</summary>
+public enum Nonlinearity
+{
+    /// <summary>Hyperbolic tangent (PyTorch's default).</summary>
+    Tanh = 0,
+    /// <summary>Rectified linear unit.</summary>
+    Relu = 1,
+}
+
+/// <summary>Which directions each layer reads its input in.</summary>
+public enum Direction
+{
+    /// <summary>Left to right only.</summary>
+    Forward = 0,
+    /// <summary>Left to right and right to left; the two outputs are concatenated [forward; reverse].</summary>
+    Bidirectional = 1,
+}
+
+/// <summary>
+/// Declares a recurrent network on a <c>partial class</c>. At build time the RnnGen source generator
+/// writes the forward pass, backpropagation through time and the parameter layout for exactly this
+/// shape into the class. Every size is a compile-time constant; an invalid combination is a
+/// compiler diagnostic (RNNG0001 and following).
+/// </summary>
+/// <example>
+/// <code>
+/// [RecurrentNetwork(CellKind.Lstm, InputSize = 100, HiddenSize = 128, Layers = 2,
+///                   Direction = Direction.Bidirectional, VocabularySize = 20_000, OutputSize = 17)]
+/// public partial class PosTaggerNet;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RecurrentNetworkAttribute : Attribute
+{
+    /// <summary>Declares a network made of <paramref name="cell"/> layers.</summary>
+    /// <param name="cell">The recurrent cell of every layer.</param>
+    public RecurrentNetworkAttribute(CellKind cell) => Cell = cell;
+
+    /// <summary>The recurrent cell of every layer.</summary>
+    public CellKind Cell { get; }
+
+    /// <summary>Features per time step entering the first layer (the embedding width when <see cref="VocabularySize"/> is set). Required.</summary>
+    public int InputSize { get; set; }
+
+    /// <summary>Hidden units per layer and direction. Required.</summary>
+    public int HiddenSize { get; set; }
+
+    /// <summary>Stacked recurrent layers (1 or more); layer k &gt; 0 reads layer k − 1's output.</summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>Forward only, or bidirectional with concatenated outputs.</summary>
+    public Direction Direction { get; set; } = Direction.Forward;
+
+    /// <summary>Activation of an <see cref="CellKind.Rnn"/> cell; not allowed on other cells.</summary>
+    public Nonlinearity Nonlinearity { get; set; } = Nonlinearity.Tanh;
+
+    /// <summary>When set, the input is token ids in [0, VocabularySize) looked up in an embedding of width <see cref="InputSize"/>.</summary>
+    public int VocabularySize { get; set; }
+
+    /// <summary>When set, a linear head maps each step's output to this many classes followed by log-softmax.</summary>
+    public int OutputSize { get; set; }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace RnnGen.Kernels;
+
+/// <summary>Row-wise helpers the generated code calls around the matrix products.</summary>
+public static class Rows
+{
+    // x[rows×n] += bias[n] on every row
+    /// <summary>Adds <paramref name="bias"/> to each of <paramref name="rows"/> rows of <paramref name="x"/>.</summary>
+    public static void AddBias(Span<float> x, ReadOnlySpan<float> bias, int rows)
+    {
+        int n = bias.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> row = x.Slice(r * n, n);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    // x[rows×n] = bias[n] on every row
+    /// <summary>Sets each of <paramref name="rows"/> rows of <paramref name="x"/> to <paramref name="bias"/>.</summary>
+    public static void SetBias(Span<float> x, ReadOnlySpan<float> bias, int rows)
+    {
+        int n = bias.Length;
+        for (int r = 0; r < rows; r++) bias.CopyTo(x.Slice(r * n, n));
+    }
+
+    // dBias[n] += Σ_rows dx[rows×n]
+    /// <summary>Accumulates the column sums of <paramref name="dx"/> into <paramref name="dBias"/> (bias gradient).</summary>
+    public static void AccumulateColumnSums(Span<float> dBias, ReadOnlySpan<float> dx, int rows)
+    {
+        int n = dBias.Length;
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, dx.Slice(r * n, n), dBias);
+    }
+
+    // y[n] = x[n] − log Σ exp(x)
+    /// <summary>Log-softmax of one row, in place allowed.</summary>
+    public static void LogSoftmax(Span<float> y, ReadOnlySpan<float> x)
+    {
+        float max = TensorPrimitives.Max(x);
+        double sum = 0;
+        for (int j = 0; j < x.Length; j++) sum += MathF.Exp(x[j] - max);
+        float logZ = max + (float)Math.Log(sum);
+        TensorPrimitives.Subtract(x, logZ, y);
+    }
+
+    // dx[n] = dy[n] − exp(y[n])·Σ dy   (y = log-softmax output)
+    /// <summary>Backward of <see cref="LogSoftmax"/> from its output <paramref name="y"/>.</summary>
+    public static void LogSoftmaxBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> y)
+    {
+        float sum = TensorPrimitives.Sum(dy);
+        for (int j = 0; j < dx.Length; j++) dx[j] = dy[j] - MathF.Exp(y[j]) * sum;
+    }
+}
