@@ -1,0 +1,88 @@
+using System;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using RnnGen.Generator.Emit;
+using RnnGen.Generator.Parsing;
+using RnnGen.Generator.Planning;
+using RnnGen.Generator.Validation;
+
+namespace RnnGen.Generator;
+
+/// <summary>
+/// Generates forward, backward and parameter layout for every class marked with
+/// <c>[RnnGen.RecurrentNetwork]</c>. Each stage yields equatable models, so an unrelated edit
+/// stops the pipeline at the first unchanged model.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class RecurrentNetworkGenerator : IIncrementalGenerator
+{
+    public const string AttributeName = "RnnGen.RecurrentNetworkAttribute";
+
+    /// <summary>Tracking names of the pipeline steps, for caching tests.</summary>
+    public static class Steps
+    {
+        public const string Declarations = "RnnGen.Declarations";
+        public const string Specs = "RnnGen.Specs";
+        public const string Plans = "RnnGen.Plans";
+        public const string Sources = "RnnGen.Sources";
+        public const string Diagnostics = "RnnGen.Diagnostics";
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Parsing + validation: one declaration per annotated class, holding either a valid spec
+        // or the diagnostics (with locations) explaining why there is none.
+        IncrementalValuesProvider<NetworkDeclaration> declarations = context.SyntaxProvider
+            .ForAttributeWithMetadataName(AttributeName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => ParseAndValidate(ctx, ct))
+            .Where(static d => d is not null)
+            .Select(static (d, _) => d!)
+            .WithTrackingName(Steps.Declarations);
+
+        // Diagnostics are reported on their own, so the specs below carry no locations and stay
+        // cached when code above a declaration moves.
+        IncrementalValuesProvider<DiagnosticInfo> diagnostics = declarations
+            .SelectMany(static (d, _) => d.Diagnostics)
+            .WithTrackingName(Steps.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, d) => spc.ReportDiagnostic(d.ToDiagnostic()));
+
+        // Valid specs only: the shape numbers and where the class lives.
+        IncrementalValuesProvider<NetworkSpec> specs = declarations
+            .Where(static d => d.Spec is not null)
+            .Select(static (d, _) => d.Spec!)
+            .WithTrackingName(Steps.Specs);
+
+        // Planning: parameter table with offsets, per-layer sizes, FLOP counts.
+        IncrementalValuesProvider<NetworkPlan> plans = specs
+            .Select(static (spec, _) => NetworkPlanner.Plan(spec))
+            .WithTrackingName(Steps.Plans);
+
+        // Emit: one file per network.
+        IncrementalValuesProvider<(string HintName, string Source)> sources = plans
+            .Select(static (plan, _) => (NetworkEmitter.HintName(plan), NetworkEmitter.Emit(plan)))
+            .WithTrackingName(Steps.Sources);
+        context.RegisterSourceOutput(sources, static (spc, s) => spc.AddSource(s.HintName, SourceText.From(s.Source, System.Text.Encoding.UTF8)));
+    }
+
+    private static NetworkDeclaration? ParseAndValidate(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RawDeclaration? raw = DeclarationParser.Parse(context, cancellationToken);
+            return raw is null ? null : SpecValidator.Validate(raw);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Never throw into the compiler: report, and generate nothing for this class.
+            var where = LocationInfo.From(context.TargetNode.GetLocation());
+            return new NetworkDeclaration(null, new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, where, context.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message) }.ToEquatableArray());
+        }
+    }
+}

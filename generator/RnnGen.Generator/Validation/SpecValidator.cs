@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Globalization;
+using RnnGen.Generator.Parsing;
+
+namespace RnnGen.Generator.Validation;
+
+/// <summary>
+/// Turns a raw declaration into a valid <see cref="NetworkSpec"/> or into diagnostics, each placed
+/// on the argument (or class) at fault and saying how to fix it.
+/// </summary>
+internal static class SpecValidator
+{
+    /// <summary>Sizes above this are almost certainly typos and would not fit in memory anyway.</summary>
+    public const int MaxSize = 65_536;
+    public const int MaxLayers = 64;
+
+    public static NetworkDeclaration Validate(RawDeclaration raw)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        string name = raw.ClassName;
+
+        if (raw.AttributeCount > 1)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateAttribute, raw.AttributeLocation, name));
+        if (raw.TypeKindProblem is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, raw.ClassLocation, name, raw.TypeKindProblem));
+        if (!raw.IsPartial)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, raw.ClassLocation, name));
+        if (raw.IsGeneric)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNotSupported, raw.ClassLocation, name));
+        foreach (var (outerName, isPartial, location) in raw.ContainingTypes)
+        {
+            if (!isPartial)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location ?? raw.ClassLocation, outerName, name));
+        }
+
+        int cell = EnumArgument(raw, DeclarationParser.CellArgument, "CellKind", 2, 0, diagnostics);
+        int direction = EnumArgument(raw, "Direction", "Direction", 1, 0, diagnostics);
+        int nonlinearity = EnumArgument(raw, "Nonlinearity", "Nonlinearity", 1, 0, diagnostics);
+        if (raw.Arguments.TryGetValue("Nonlinearity", out RawArgument? nl) && cell != (int)Cell.Rnn)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionNotForCell, nl.Location ?? raw.AttributeLocation, "Nonlinearity", "Rnn", ((Cell)cell).ToString()));
+
+        int input = Size(raw, "InputSize", required: true, MaxSize, diagnostics);
+        int hidden = Size(raw, "HiddenSize", required: true, MaxSize, diagnostics);
+        int layers = Size(raw, "Layers", required: false, MaxLayers, diagnostics, defaultValue: 1);
+        int output = Size(raw, "OutputSize", required: false, MaxSize * 16, diagnostics);
+        int vocabulary = 0;
+        if (raw.Arguments.TryGetValue("VocabularySize", out RawArgument? vocab) && vocab.Value is int v)
+        {
+            if (v <= 0)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingWithoutVocabulary, vocab.Location ?? raw.AttributeLocation, Text(v)));
+            else if (v > 16_777_216)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeTooLarge, vocab.Location ?? raw.AttributeLocation, "VocabularySize", Text(v), Text(16_777_216)));
+            else vocabulary = v;
+        }
+
+        if (diagnostics.Count > 0) return new NetworkDeclaration(null, diagnostics.ToEquatableArray());
+
+        var spec = new NetworkSpec(raw.Namespace, name, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
+            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output);
+        return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    private static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)
+    {
+        if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not int value)
+        {
+            if (required)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RequiredSizeMissing, raw.AttributeLocation, raw.ClassName, argument));
+            return defaultValue;
+        }
+        if (value <= 0)
+        {
+            // An explicit OutputSize = 0 is the same as leaving the head out.
+            if (argument == "OutputSize" && value == 0) return 0;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, arg.Location ?? raw.AttributeLocation, argument, Text(value)));
+        }
+        else if (value > max)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeTooLarge, arg.Location ?? raw.AttributeLocation, argument, Text(value), Text(max)));
+        return value;
+    }
+
+    private static int EnumArgument(RawDeclaration raw, string argument, string enumName, int maxDefined, int defaultValue, List<DiagnosticInfo> diagnostics)
+    {
+        if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not int value) return defaultValue;
+        if (value < 0 || value > maxDefined)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue, arg.Location ?? raw.AttributeLocation, argument, Text(value), enumName));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Writes MatrixNetworks.g.cs: one declared network per configuration of the test matrix,
+plus an adapter per network so tests can drive them all through one interface.
+Run from this folder: python3 make_matrix.py"""
+import itertools
+
+cells = {"Rnn": "Rnn", "Lstm": "Lstm", "Gru": "Gru"}
+cases = []
+for cell, layers, bi, emb, head in itertools.product(["Rnn", "Lstm", "Gru"], [1, 2, 3], [False, True], [False, True], [False, True]):
+    cases.append((cell, 5, 7, layers, bi, emb, head, cell == "Rnn" and layers == 2))
+# typical and odd sizes
+cases += [("Lstm", 16, 33, 1, True, False, True, False), ("Gru", 16, 33, 2, False, True, False, False),
+          ("Rnn", 16, 33, 1, False, False, False, False),
+          ("Lstm", 64, 128, 1, False, False, False, False), ("Gru", 64, 128, 1, True, False, False, False),
+          ("Lstm", 32, 256, 1, False, True, True, False)]
+
+out = ["// Written by make_matrix.py: the configuration matrix of the numerical tests. Do not edit by hand.",
+       "using System;", "using RnnGen;", "", "namespace RnnGen.Tests.Networks;", ""]
+entries = []
+for (cell, i, h, layers, bi, emb, head, relu) in cases:
+    name = f"{cell}I{i}H{h}L{layers}{'Bi' if bi else 'Fw'}{'Emb' if emb else 'Dense'}{'Head' if head else ''}{'Relu' if relu else ''}"
+    args = [f"CellKind.{cell}", f"InputSize = {i}", f"HiddenSize = {h}", f"Layers = {layers}"]
+    if bi: args.append("Direction = Direction.Bidirectional")
+    if emb: args.append("VocabularySize = 13")
+    if head: args.append("OutputSize = 6")
+    if relu: args.append("Nonlinearity = Nonlinearity.Relu")
+    out.append(f"[RecurrentNetwork({', '.join(args)})]")
+    out.append(f"public partial class {name};")
+    out.append("")
+    lstm = cell == "Lstm"
+    inp = "tokens" if emb else "inputs"
+    cellf = ", fc, ic" if lstm else ""
+    cellb = ", dFinalCell, dInitialCell" if lstm else ""
+    dIn = "" if emb else "dInputs, "
+    entries.append(f'''        new("{name}", new NetworkConfig(CellKind.{cell}, {i}, {h}, {layers}, {str(bi).lower()}, {str(relu).lower()}, {13 if emb else 0}, {6 if head else 0}), seed =>
+        {{
+            var n = new {name}(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => {{ if (training) n.ForwardTraining({inp}, lengths, output, fh, ih{cellf}); else n.Forward({inp}, lengths, output, fh, ih{cellf}); }},
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, {dIn}dFinalHidden, dInitialHidden{cellb}),
+                n.CreateReplica);
+        }}),''')
+
+out.append("public static partial class NetworkMatrix")
+out.append("{")
+out.append("    public static readonly NetworkCase[] All =")
+out.append("    [")
+out += entries
+out.append("    ];")
+out.append("}")
+open("MatrixNetworks.g.cs", "w").write("\n".join(out) + "\n")
+print(len(entries), "networks")
