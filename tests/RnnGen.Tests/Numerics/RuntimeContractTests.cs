@@ -1,0 +1,93 @@
+using System;
+using RnnGen.Tests.Networks;
+using Xunit;
+
+namespace RnnGen.Tests.Numerics;
+
+/// <summary>Allocation and argument-checking promises of the generated inference and training calls.</summary>
+public class RuntimeContractTests
+{
+    [Fact]
+    public void SecondForwardCallAllocatesNothing()
+    {
+        var net = new LstmI5H7L2BiEmbHead(1);
+        int[] tokens = [1, 2, 3, 4, 5, 6, 0, 0];
+        int[] lengths = [4, 2];
+        var output = new float[2 * 4 * LstmI5H7L2BiEmbHead.StepOutputSize];
+        var finalH = new float[LstmI5H7L2BiEmbHead.StateCount * 2 * LstmI5H7L2BiEmbHead.HiddenSize];
+        net.Forward(tokens, lengths, output, finalH);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        net.Forward(tokens, lengths, output, finalH);
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(0, after - before);
+    }
+
+    [Fact]
+    public void SecondTrainingStepAllocatesNothing()
+    {
+        var net = new GruI5H7L2BiDenseHead(1);
+        var inputs = new float[3 * 6 * GruI5H7L2BiDenseHead.InputSize];
+        new SeededRandom(1).FillUniform(inputs, -1, 1);
+        int[] lengths = [6, 3, 5];
+        int[] targets = new int[3 * 6];
+        net.ComputeLossAndGradients(inputs, lengths, targets);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        net.ComputeLossAndGradients(inputs, lengths, targets);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void BadArgumentsThrowBeforeAnythingIsWritten()
+    {
+        var net = new LstmI5H7L1FwEmbHead(1);
+        int steps = 3;
+        var output = new float[2 * steps * LstmI5H7L1FwEmbHead.StepOutputSize];
+        output.AsSpan().Fill(42f);
+        int[] tokens = [1, 2, 3, 4, 5, 6];
+
+        var e1 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens, [3, 4], output));
+        Assert.Equal("lengths", e1.ParamName);
+        Assert.Contains("between 1 and the padded step count 3", e1.Message);
+        var e2 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens, [3, 0], output));
+        Assert.Equal("lengths", e2.ParamName);
+        var e3 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens, [], output));
+        Assert.Contains("batch is empty", e3.Message);
+        var e4 = Assert.ThrowsAny<ArgumentException>(() => net.Forward([1, 2, 13, 4, 5, 6], [3, 3], output));
+        Assert.Equal("tokens", e4.ParamName);
+        Assert.Contains("[0, 13)", e4.Message);
+        var e5 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens, [3, 3], output.AsSpan(1)));
+        Assert.Equal("output", e5.ParamName);
+        Assert.Contains("36", e5.Message);
+        var e6 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens, [3, 3], output, new float[5]));
+        Assert.Equal("finalHidden", e6.ParamName);
+        var e7 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens, [3, 3], output, default, new float[3]));
+        Assert.Equal("initialHidden", e7.ParamName);
+        var e8 = Assert.ThrowsAny<ArgumentException>(() => net.Forward(tokens.AsSpan(0, 5), [2, 2], output));
+        Assert.Equal("tokens", e8.ParamName);
+        Assert.All(output, v => Assert.Equal(42f, v));
+
+        // A padded position may hold anything, even an invalid id.
+        net.Forward([1, 2, -1, 4, 5, 6], [2, 3], output);
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.InputDropout = 1f);
+    }
+
+    [Fact]
+    public void BackwardWithoutTrainingForwardIsRefused()
+    {
+        var net = new RnnI5H7L1FwDense(1);
+        var output = new float[RnnI5H7L1FwDense.StepOutputSize];
+        net.Forward(new float[RnnI5H7L1FwDense.InputSize], [1], output);
+        var e = Assert.Throws<InvalidOperationException>(() => net.Backward(output));
+        Assert.Contains("ForwardTraining", e.Message);
+    }
+
+    [Fact]
+    public void WorkspaceBytesGrowLinearlyInStepsAndBatch()
+    {
+        long a = LstmI32H256L1FwEmbHead.WorkspaceBytes(8, 50, training: true);
+        long b = LstmI32H256L1FwEmbHead.WorkspaceBytes(8, 100, training: true);
+        long c = LstmI32H256L1FwEmbHead.WorkspaceBytes(8, 150, training: true);
+        Assert.Equal(b - a, c - b);
+        Assert.True(LstmI32H256L1FwEmbHead.WorkspaceBytes(8, 50, training: false) < a);
+    }
+}
