@@ -1,0 +1,91 @@
+using System;
+using System.Numerics.Tensors;
+using System.Threading.Tasks;
+
+namespace RnnGen.Training;
+
+/// <summary>Computes the loss and accumulates gradients for rows [start, start + count) of a batch on one replica.</summary>
+/// <typeparam name="TNetwork">The generated network type.</typeparam>
+/// <param name="replica">The network instance to use (shares parameters with the primary; own gradients and workspace).</param>
+/// <param name="start">First sequence of the shard within the batch.</param>
+/// <param name="count">Number of sequences in the shard.</param>
+/// <returns>The shard's summed loss and target count.</returns>
+public delegate LossSum ShardStep<TNetwork>(TNetwork replica, int start, int count);
+
+/// <summary>
+/// Data-parallel gradient computation over the sequences of a batch. The batch is always cut into
+/// the same <see cref="ShardCount"/> contiguous shards and the shard gradients are summed in shard
+/// order, so the result is bitwise the same for any number of threads.
+/// </summary>
+/// <typeparam name="TNetwork">The generated network type.</typeparam>
+public sealed class DataParallel<TNetwork> where TNetwork : class, IRecurrentNetwork
+{
+    private readonly TNetwork[] _replicas;
+    private readonly LossSum[] _losses;
+    private readonly ParallelOptions _options;
+
+    /// <summary>Creates the replicas.</summary>
+    /// <param name="primary">The network whose <see cref="IRecurrentNetwork.Gradients"/> receive the reduced sum.</param>
+    /// <param name="createReplica">Makes a replica sharing the primary's parameters (the generated <c>CreateReplica</c>).</param>
+    /// <param name="threads">Threads to run shards on (1 or more).</param>
+    /// <param name="shardCount">Shards per batch (defaults to 2); fixed so that results do not depend on <paramref name="threads"/>.</param>
+    public DataParallel(TNetwork primary, Func<TNetwork, TNetwork> createReplica, int threads, int shardCount = 2)
+    {
+        ArgumentNullException.ThrowIfNull(primary);
+        ArgumentNullException.ThrowIfNull(createReplica);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        Primary = primary;
+        Threads = threads;
+        _replicas = new TNetwork[shardCount];
+        for (int s = 0; s < shardCount; s++)
+        {
+            TNetwork replica = createReplica(primary);
+            if (!ReferenceEquals(replica.Parameters, primary.Parameters))
+                throw new ArgumentException("createReplica must return a network that shares the primary's Parameters array.", nameof(createReplica));
+            _replicas[s] = replica;
+        }
+        _losses = new LossSum[shardCount];
+        _options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+    }
+
+    /// <summary>The network that receives the summed gradients.</summary>
+    public TNetwork Primary { get; }
+
+    /// <summary>Threads used to run the shards.</summary>
+    public int Threads { get; }
+
+    /// <summary>Shards each batch is cut into.</summary>
+    public int ShardCount => _replicas.Length;
+
+    /// <summary>
+    /// Runs <paramref name="step"/> on each shard of a batch of <paramref name="batchSize"/> sequences
+    /// and adds the sum of the shard gradients to the primary's gradients.
+    /// </summary>
+    /// <returns>The loss summed over shards.</returns>
+    public LossSum Run(int batchSize, ShardStep<TNetwork> step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentNullException.ThrowIfNull(step);
+        int shards = _replicas.Length;
+        void RunShard(int s)
+        {
+            int start = (int)((long)batchSize * s / shards), end = (int)((long)batchSize * (s + 1) / shards);
+            TNetwork replica = _replicas[s];
+            Array.Clear(replica.Gradients);
+            _losses[s] = end > start ? step(replica, start, end - start) : default;
+        }
+        if (Threads == 1) for (int s = 0; s < shards; s++) RunShard(s);
+        else Parallel.For(0, shards, _options, RunShard);
+
+        // Deterministic reduction: shard 0 + shard 1 + … in this order for every element.
+        Span<float> total = Primary.Gradients;
+        LossSum loss = default;
+        for (int s = 0; s < shards; s++)
+        {
+            TensorPrimitives.Add(total, _replicas[s].Gradients, total);
+            loss += _losses[s];
+        }
+        return loss;
+    }
+}
