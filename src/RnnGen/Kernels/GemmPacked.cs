@@ -198,33 +198,51 @@ internal static unsafe class GemmPacked
     // dst[⌈mc/MR⌉·MR × kc] ← op(A)[mc × kc], op(A)[i,p] = a[i·rsA + p·csA]
     private static void PackA(float* dst, float* a, nint rsA, nint csA, int mc, int kc, GemmIsa isa)
     {
-        for (int i0 = 0; i0 < mc; i0 += MR, dst += MR * kc)
+        int fullPanels = isa == GemmIsa.Scalar ? 0 : mc / MR;
+        nint panel = (nint)MR * kc;
+        if (rsA == 1 && fullPanels > 0)
+        {
+            // op(A) columns are contiguous along i (AtB): read each p's row segment once, front to
+            // back, and deal it out eight floats per panel. (Panel by panel would walk down a column
+            // of A, one cache line and often one page per p.)
+            for (int p = 0; p < kc; p++)
+            {
+                float* s = a + p * csA;
+                float* d = dst + p * MR;
+                for (int q = 0; q < fullPanels; q++, s += MR, d += panel) Vector256.Store(Vector256.Load(s), d);
+            }
+        }
+        else if (csA == 1 && fullPanels > 0)
+        {
+            // op(A) rows are contiguous along p (ABt, AB): transpose 8×8 blocks.
+            for (int q = 0; q < fullPanels; q++)
+            {
+                float* s = a + q * MR * rsA;
+                float* d = dst + q * panel;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8) Transpose8x8(s + p, rsA, d + p * MR, MR);
+                for (; p < kc; p++)
+                    for (int r = 0; r < MR; r++) d[p * MR + r] = s[r * rsA + p];
+            }
+        }
+        else
+        {
+            fullPanels = 0;
+        }
+
+        // Panels not done above (the partial last one, or all of them on the scalar path).
+        for (int i0 = fullPanels * MR; i0 < mc; i0 += MR)
         {
             int mr = Math.Min(MR, mc - i0);
             float* src = a + i0 * rsA;
-            if (mr == MR && csA == 1 && isa != GemmIsa.Scalar)
+            float* d0 = dst + (i0 / MR) * panel;
+            for (int p = 0; p < kc; p++)
             {
-                // Rows are contiguous along p: transpose 8×8 blocks.
-                int p = 0;
-                for (; p + 8 <= kc; p += 8) Transpose8x8(src + p, rsA, dst + p * MR, MR);
-                for (; p < kc; p++)
-                    for (int r = 0; r < MR; r++) dst[p * MR + r] = src[r * rsA + p];
-            }
-            else if (mr == MR && rsA == 1 && isa != GemmIsa.Scalar)
-            {
-                // Columns are contiguous along i: each p is one 8-float copy.
-                for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load(src + p * csA), dst + p * MR);
-            }
-            else
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* d = dst + p * MR;
-                    float* s = src + p * csA;
-                    int r = 0;
-                    for (; r < mr; r++) d[r] = s[r * rsA];
-                    for (; r < MR; r++) d[r] = 0f;
-                }
+                float* d = d0 + p * MR;
+                float* s = src + p * csA;
+                int r = 0;
+                for (; r < mr; r++) d[r] = s[r * rsA];
+                for (; r < MR; r++) d[r] = 0f;
             }
         }
     }
@@ -232,29 +250,28 @@ internal static unsafe class GemmPacked
     // dst[kc × ⌈nc/NR⌉·NR] ← op(B)[kc × nc], op(B)[p,j] = b[p·rsB + j·csB]
     private static void PackB(float* dst, float* b, nint rsB, nint csB, int kc, int nc, GemmIsa isa)
     {
-        for (int j0 = 0; j0 < nc; j0 += NR, dst += NR * kc)
+        int fullPanels = isa == GemmIsa.Scalar ? 0 : nc / NR;
+        nint panel = (nint)NR * kc;
+        if (csB == 1 && fullPanels > 0)
         {
-            int nr = Math.Min(NR, nc - j0);
-            float* src = b + j0 * csB;
-            if (csB == 1 && nr == NR && isa != GemmIsa.Scalar)
+            // Rows of B are contiguous along j (AB, AtB): read each row segment once, front to back,
+            // and deal it out 32 floats per panel.
+            for (int p = 0; p < kc; p++)
             {
-                // Rows of B are contiguous along j: each p is one 32-float copy.
+                float* s = b + p * rsB;
+                float* d = dst + p * NR;
                 if (isa == GemmIsa.Vector512)
                 {
-                    for (int p = 0; p < kc; p++)
+                    for (int q = 0; q < fullPanels; q++, s += NR, d += panel)
                     {
-                        float* s = src + p * rsB;
-                        float* d = dst + p * NR;
                         Vector512.Store(Vector512.Load(s), d);
                         Vector512.Store(Vector512.Load(s + 16), d + 16);
                     }
                 }
                 else
                 {
-                    for (int p = 0; p < kc; p++)
+                    for (int q = 0; q < fullPanels; q++, s += NR, d += panel)
                     {
-                        float* s = src + p * rsB;
-                        float* d = dst + p * NR;
                         Vector256.Store(Vector256.Load(s), d);
                         Vector256.Store(Vector256.Load(s + 8), d + 8);
                         Vector256.Store(Vector256.Load(s + 16), d + 16);
@@ -262,37 +279,42 @@ internal static unsafe class GemmPacked
                     }
                 }
             }
-            else if (rsB == 1 && isa != GemmIsa.Scalar)
+        }
+        else if (rsB == 1 && fullPanels > 0)
+        {
+            // Columns of op(B) — rows of the stored matrix (ABt) — are contiguous along p:
+            // transpose 8×8 blocks, eight columns at a time.
+            for (int q = 0; q < fullPanels; q++)
             {
-                // Columns of op(B) (rows of the stored matrix, ABt) are contiguous along p:
-                // transpose 8×8 blocks, eight columns at a time; leftover columns one by one.
-                int j = 0;
-                for (; j + 8 <= nr; j += 8)
+                for (int j = 0; j < NR; j += 8)
                 {
-                    float* s = src + j * csB;
+                    float* s = b + (q * NR + j) * csB;
+                    float* d = dst + q * panel + j;
                     int p = 0;
-                    for (; p + 8 <= kc; p += 8) Transpose8x8(s + p, csB, dst + p * NR + j, NR);
+                    for (; p + 8 <= kc; p += 8) Transpose8x8(s + p, csB, d + p * NR, NR);
                     for (; p < kc; p++)
-                        for (int jj = 0; jj < 8; jj++) dst[p * NR + j + jj] = s[jj * csB + p];
+                        for (int jj = 0; jj < 8; jj++) d[p * NR + jj] = s[jj * csB + p];
                 }
-                for (; j < nr; j++)
-                {
-                    float* s = src + j * csB;
-                    for (int p = 0; p < kc; p++) dst[p * NR + j] = s[p];
-                }
-                if (nr < NR)
-                    for (int p = 0; p < kc; p++) new Span<float>(dst + p * NR + nr, NR - nr).Clear();
             }
-            else
+        }
+        else
+        {
+            fullPanels = 0;
+        }
+
+        // Panels not done above (the partial last one, or all of them on the scalar path).
+        for (int j0 = fullPanels * NR; j0 < nc; j0 += NR)
+        {
+            int nr = Math.Min(NR, nc - j0);
+            float* src = b + j0 * csB;
+            float* d0 = dst + (j0 / NR) * panel;
+            for (int p = 0; p < kc; p++)
             {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* d = dst + p * NR;
-                    float* s = src + p * rsB;
-                    int j = 0;
-                    for (; j < nr; j++) d[j] = s[j * csB];
-                    for (; j < NR; j++) d[j] = 0f;
-                }
+                float* d = d0 + p * NR;
+                float* s = src + p * rsB;
+                int j = 0;
+                for (; j < nr; j++) d[j] = s[j * csB];
+                for (; j < NR; j++) d[j] = 0f;
             }
         }
     }
@@ -340,6 +362,15 @@ internal static unsafe class GemmPacked
     // 8×32 tile in 16 zmm accumulators; per p: two B loads, eight broadcasts, sixteen FMAs.
     private static void Kernel512(int kc, float* pa, float* pb, float* c, nint ldc, bool add)
     {
+        // The C tile is read only after the loop: start fetching it now (it is usually in L2 or L3).
+        if (Sse.IsSupported)
+        {
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + 16);
+            }
+        }
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;

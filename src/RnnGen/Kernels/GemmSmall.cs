@@ -37,7 +37,7 @@ internal static unsafe class GemmSmall
     {
         switch (isa, m)
         {
-            case (GemmIsa.Vector512, 1): Dot512<One>(c, ldc, a, lda, b, ldb, n, k, add); break;
+            case (GemmIsa.Vector512, 1): Gemv512(c, a, b, ldb, n, k, add); break;
             case (GemmIsa.Vector512, 2): Dot512<Two>(c, ldc, a, lda, b, ldb, n, k, add); break;
             case (GemmIsa.Vector512, 3): Dot512<Three>(c, ldc, a, lda, b, ldb, n, k, add); break;
             case (GemmIsa.Vector512, 4): Dot512<Four>(c, ldc, a, lda, b, ldb, n, k, add); break;
@@ -54,7 +54,7 @@ internal static unsafe class GemmSmall
     {
         switch (isa, m)
         {
-            case (GemmIsa.Vector512, 1): Axpy512<One>(c, ldc, a, rsA, csA, b, ldb, n, k, add); break;
+            case (GemmIsa.Vector512, 1): Axpy512Row(c, a, csA, b, ldb, n, k, add); break;
             case (GemmIsa.Vector512, 2): Axpy512<Two>(c, ldc, a, rsA, csA, b, ldb, n, k, add); break;
             case (GemmIsa.Vector512, 3): Axpy512<Three>(c, ldc, a, rsA, csA, b, ldb, n, k, add); break;
             case (GemmIsa.Vector512, 4): Axpy512<Four>(c, ldc, a, rsA, csA, b, ldb, n, k, add); break;
@@ -172,6 +172,52 @@ internal static unsafe class GemmSmall
             if (rows > 2) Put1(c + 2 * ldc + j, Vector512.Sum(s2), add);
             if (rows > 3) Put1(c + 3 * ldc + j, Vector512.Sum(s3), add);
         }
+    }
+
+    // One row (batch 1): eight rows of B per pass, so eight independent FMA chains hide the FMA
+    // latency while the weight streams through once.
+    private static void Gemv512(float* c, float* a, float* b, nint ldb, int n, int k, bool add)
+    {
+        int kFull = k & ~15;
+        int rem = k - kFull;
+        Vector512<float> tail = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(rem)).AsSingle();
+        int j = 0;
+        for (; j + 8 <= n; j += 8)
+        {
+            float* b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            float* b4 = b3 + ldb, b5 = b4 + ldb, b6 = b5 + ldb, b7 = b6 + ldb;
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
+            int p = 0;
+            for (; p < kFull; p += 16)
+            {
+                Vector512<float> y = Vector512.Load(a + p);
+                s0 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b0 + p), s0);
+                s1 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b1 + p), s1);
+                s2 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b2 + p), s2);
+                s3 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b3 + p), s3);
+                s4 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b4 + p), s4);
+                s5 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b5 + p), s5);
+                s6 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b6 + p), s6);
+                s7 = Vector512.FusedMultiplyAdd(y, Vector512.Load(b7 + p), s7);
+            }
+            if (rem != 0)
+            {
+                Vector512<float> y = Avx512F.MaskLoad(a + p, tail, default);
+                s0 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b0 + p, tail, default), s0);
+                s1 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b1 + p, tail, default), s1);
+                s2 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b2 + p, tail, default), s2);
+                s3 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b3 + p, tail, default), s3);
+                s4 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b4 + p, tail, default), s4);
+                s5 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b5 + p, tail, default), s5);
+                s6 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b6 + p, tail, default), s6);
+                s7 = Vector512.FusedMultiplyAdd(y, Avx512F.MaskLoad(b7 + p, tail, default), s7);
+            }
+            Put4(c + j, Reduce4(s0, s1, s2, s3), add);
+            Put4(c + j + 4, Reduce4(s4, s5, s6, s7), add);
+        }
+        // The last n mod 8 columns: four, then one at a time.
+        if (j < n) Dot512<One>(c + j, 0, a, 0, b + j * ldb, ldb, n - j, k, add);
     }
 
     private static void Dot256<TRows>(float* c, nint ldc, float* a, nint lda, float* b, nint ldb, int n, int k, bool add)
@@ -363,6 +409,34 @@ internal static unsafe class GemmSmall
             if (rows > 2) PutMasked(c2 + j, s2, mask, add);
             if (rows > 3) PutMasked(c3 + j, s3, mask, add);
         }
+    }
+
+    // One row (batch 1): 128 columns per pass in eight accumulators (eight FMA chains), then the
+    // general routine for the rest.
+    private static void Axpy512Row(float* c, float* a, nint csA, float* b, nint ldb, int n, int k, bool add)
+    {
+        int j = 0;
+        for (; j + 128 <= n; j += 128)
+        {
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++, bp += ldb)
+            {
+                Vector512<float> y = Vector512.Create(a[p * csA]);
+                s0 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp), s0);
+                s1 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 16), s1);
+                s2 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 32), s2);
+                s3 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 48), s3);
+                s4 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 64), s4);
+                s5 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 80), s5);
+                s6 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 96), s6);
+                s7 = Vector512.FusedMultiplyAdd(y, Vector512.Load(bp + 112), s7);
+            }
+            Put64(c + j, s0, s1, s2, s3, add);
+            Put64(c + j + 64, s4, s5, s6, s7, add);
+        }
+        if (j < n) Axpy512<One>(c + j, 0, a, 0, csA, b + j, ldb, n - j, k, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
