@@ -96,8 +96,6 @@ public sealed class TaggerModel
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
-        string scratch = Path.Combine(Path.GetTempPath(), "postagger-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(scratch);
         string temporary = full + ".tmp";
         try
         {
@@ -108,11 +106,11 @@ public sealed class TaggerModel
                     WriteText(zip, "format.txt", w => w.WriteLine(FormatTag));
                     WriteText(zip, "words.txt", Words.Save);
                     WriteText(zip, "characters.txt", Characters.Save);
+                    // Each part as a safetensors file with PyTorch's names: readable outside RnnGen too.
                     foreach (IRecurrentNetwork part in Parts)
                     {
-                        string file = Path.Combine(scratch, PartName(part) + ".ckpt");
-                        Checkpoint.Save(file, part);
-                        zip.CreateEntryFromFile(file, PartName(part) + ".ckpt", CompressionLevel.Fastest);
+                        using Stream entry = zip.CreateEntry(PartName(part) + ".safetensors", CompressionLevel.Fastest).Open();
+                        SafeTensorsFile.Save(part, entry);
                     }
                 }
                 stream.Flush(flushToDisk: true);
@@ -122,7 +120,6 @@ public sealed class TaggerModel
         finally
         {
             if (File.Exists(temporary)) File.Delete(temporary);
-            Directory.Delete(scratch, recursive: true);
         }
     }
 
@@ -130,8 +127,6 @@ public sealed class TaggerModel
     public static TaggerModel Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
-        string scratch = Path.Combine(Path.GetTempPath(), "postagger-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(scratch);
         try
         {
             using var zip = ZipFile.OpenRead(path);
@@ -142,20 +137,17 @@ public sealed class TaggerModel
             var model = new TaggerModel(words, chars, 0);
             foreach (IRecurrentNetwork part in model.Parts)
             {
-                ZipArchiveEntry entry = zip.GetEntry(PartName(part) + ".ckpt") ?? throw new InvalidDataException($"'{path}' has no {PartName(part)} parameters.");
-                string file = Path.Combine(scratch, PartName(part) + ".ckpt");
-                entry.ExtractToFile(file);
-                Checkpoint.Load(file, part);
+                ZipArchiveEntry entry = zip.GetEntry(PartName(part) + ".safetensors") ?? throw new InvalidDataException($"'{path}' has no {PartName(part)} parameters.");
+                using var buffer = new MemoryStream();
+                using (Stream source = entry.Open()) source.CopyTo(buffer); // the zip checks the entry's CRC here
+                buffer.Position = 0;
+                SafeTensorsFile.LoadInto(part, buffer);
             }
             return model;
         }
         catch (Exception e) when (e is not InvalidDataException and not FileNotFoundException)
         {
             throw new InvalidDataException($"'{path}' is not a readable tagger model: {e.Message}", e);
-        }
-        finally
-        {
-            Directory.Delete(scratch, recursive: true);
         }
     }
 

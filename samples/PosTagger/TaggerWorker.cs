@@ -74,8 +74,9 @@ public sealed class TaggerWorker
                 Span<float> g = _embeddingGradient.AsSpan(id * WordTaggerNet.WordWidth, WordTaggerNet.WordWidth);
                 TensorPrimitives.Add(g, d.Slice(0, WordTaggerNet.WordWidth), g);
                 if (!_touched[id]) { _touched[id] = true; _touchedRows.Add(id); }
-                d.Slice(WordTaggerNet.WordWidth, SpellingHalf).CopyTo(dSpelling.Slice(n * SpellingHalf));
-                d.Slice(WordTaggerNet.WordWidth + SpellingHalf, SpellingHalf).CopyTo(dSpelling.Slice((words + n) * SpellingHalf));
+                int r = _charRowOf[n];
+                d.Slice(WordTaggerNet.WordWidth, SpellingHalf).CopyTo(dSpelling.Slice(r * SpellingHalf));
+                d.Slice(WordTaggerNet.WordWidth + SpellingHalf, SpellingHalf).CopyTo(dSpelling.Slice((words + r) * SpellingHalf));
             }
         }
         int charSteps = _charSteps;
@@ -127,7 +128,8 @@ public sealed class TaggerWorker
         _touchedRows.Clear();
     }
 
-    private int[] _wordIds = [];
+    private int[] _wordIds = [], _charRowOf = [], _wordOfCharRow = [], _sortKeys = [];
+    private int[][] _wordCharacters = [];
     private int _charSteps;
 
     /// <summary>Runs the character encoder over every word of the group and assembles the tagger's input.</summary>
@@ -145,13 +147,15 @@ public sealed class TaggerWorker
         _charSteps = charSteps;
         int rows = batch * steps;
         Grow(ref _lengths, batch); Grow(ref _targets, rows); Grow(ref _wordIds, words);
-        Grow(ref _charTokens, words * charSteps); Grow(ref _charLengths, words);
+        Grow(ref _charTokens, words * charSteps); Grow(ref _charLengths, words); Grow(ref _wordCharacters, words);
         Grow(ref _charOutput, words * charSteps * CharacterEncoderNet.StepOutputSize);
         Grow(ref _spelling, 2 * words * SpellingHalf); Grow(ref _dSpelling, 2 * words * SpellingHalf);
         Grow(ref _wordInput, rows * WordTaggerNet.InputSize); Grow(ref _dWordInput, rows * WordTaggerNet.InputSize);
         Grow(ref _logProbs, rows * WordTaggerNet.OutputSize); Grow(ref _dLogProbs, rows * WordTaggerNet.OutputSize);
 
-        // Every word of the group becomes one sequence of the character encoder.
+        // Every word of the group becomes one sequence of the character encoder, longest first so
+        // that the encoder's time loop only computes the words still running.
+        Grow(ref _charRowOf, words); Grow(ref _wordOfCharRow, words); Grow(ref _sortKeys, words);
         int n = 0;
         for (int b = 0; b < batch; b++)
         {
@@ -164,12 +168,26 @@ public sealed class TaggerWorker
                 // Word dropout: sometimes hide a known word so the unknown-word path learns from spelling.
                 if (training && random is not null && wordDropout > 0f && random.NextSingle() < wordDropout) id = Vocabulary.UnknownId;
                 _wordIds[n] = id;
-                int[] c = s.Characters[t];
-                _charLengths[n] = c.Length;
-                Span<int> row = _charTokens.AsSpan(n * charSteps, charSteps);
-                row.Clear();
-                c.CopyTo(row);
+                _sortKeys[n] = -s.Characters[t].Length;
+                _wordOfCharRow[n] = n;
             }
+        }
+        _sortKeys.AsSpan(0, words).Sort(_wordOfCharRow.AsSpan(0, words));
+        n = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            EncodedSentence s = sentences[group[b]];
+            for (int t = 0; t < s.Words.Length; t++, n++) _wordCharacters[n] = s.Characters[t];
+        }
+        for (int r = 0; r < words; r++)
+        {
+            int word = _wordOfCharRow[r];
+            _charRowOf[word] = r;
+            int[] c = _wordCharacters[word];
+            _charLengths[r] = c.Length;
+            Span<int> row = _charTokens.AsSpan(r * charSteps, charSteps);
+            row.Clear();
+            c.CopyTo(row);
         }
         Span<float> spelling = _spelling.AsSpan(0, 2 * words * SpellingHalf);
         Span<float> charOutput = _charOutput.AsSpan(0, words * charSteps * CharacterEncoderNet.StepOutputSize);
@@ -187,8 +205,9 @@ public sealed class TaggerWorker
             {
                 Span<float> x = input.Slice((b * steps + t) * WordTaggerNet.InputSize, WordTaggerNet.InputSize);
                 _model.WordEmbedding.Row(_wordIds[n]).CopyTo(x);
-                spelling.Slice(n * SpellingHalf, SpellingHalf).CopyTo(x.Slice(WordTaggerNet.WordWidth));
-                spelling.Slice((words + n) * SpellingHalf, SpellingHalf).CopyTo(x.Slice(WordTaggerNet.WordWidth + SpellingHalf));
+                int r = _charRowOf[n];
+                spelling.Slice(r * SpellingHalf, SpellingHalf).CopyTo(x.Slice(WordTaggerNet.WordWidth));
+                spelling.Slice((words + r) * SpellingHalf, SpellingHalf).CopyTo(x.Slice(WordTaggerNet.WordWidth + SpellingHalf));
             }
         }
         return steps;

@@ -455,14 +455,17 @@ internal static class NetworkEmitter
             w.Line(layer.Reverse
                 ? "// Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step."
                 : "// Time loop. Sequences shorter than s keep their final state untouched.");
+            w.Line("// With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.");
+            w.Line(Inv($"bool sorted = {K}Rows.IsSortedLongestFirst(lengths);"));
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
-                w.Line(Inv($"// Recurrent projection of every sequence: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
-                w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, batch);"));
-                w.Line(Inv($"{K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, batch, {gh}, {h}, accumulate: true);"));
+                w.Line(Inv($"int active = {K}Rows.ActiveRows(lengths, s, sorted);"));
+                w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
+                w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, active);"));
+                w.Line(Inv($"{K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: true);"));
                 w.Line();
                 w.Line("// Fused gate activations and state update, one sequence at a time.");
-                using (w.Block("for (int b = 0; b < batch; b++)"))
+                using (w.Block("for (int b = 0; b < active; b++)"))
                 {
                     w.Line("int length = lengths[b];");
                     w.Line("if (s >= length) continue;");
@@ -644,10 +647,12 @@ internal static class NetworkEmitter
             w.Line(Inv($"if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice({state} * batch * {h}, batch * {h}).CopyTo(dh);"));
             if (plan.IsLstm) w.Line(Inv($"if (finalCellGradient.IsEmpty) dc.Clear(); else finalCellGradient.Slice({state} * batch * {h}, batch * {h}).CopyTo(dc);"));
             w.Line();
+            w.Line(Inv($"bool sorted = {K}Rows.IsSortedLongestFirst(lengths);"));
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
-                w.Line("dStep.Clear();");
-                using (w.Block("for (int b = 0; b < batch; b++)"))
+                w.Line(Inv($"int active = {K}Rows.ActiveRows(lengths, s, sorted);"));
+                w.Line(Inv($"dStep.Slice(0, active * {gh}).Clear();"));
+                using (w.Block("for (int b = 0; b < active; b++)"))
                 {
                     w.Line("int length = lengths[b];");
                     w.Line("if (s >= length) continue;");
@@ -674,8 +679,8 @@ internal static class NetworkEmitter
                     }
                 }
                 w.Line(Inv($"// Through the recurrent weight: ∂L/∂h_(t−1) = dStep · {layer.WeightHh.Key}{(plan.IsGru ? " + z⊙∂L/∂h_t." : ".")}"));
-                w.Line(Inv($"{K}Gemm.AB(dhPrev, dStep, {layer.WeightHh.Property}, batch, {h}, {gh}, accumulate: false);"));
-                using (w.Block("for (int b = 0; b < batch; b++)"))
+                w.Line(Inv($"{K}Gemm.AB(dhPrev, dStep, {layer.WeightHh.Property}, active, {h}, {gh}, accumulate: false);"));
+                using (w.Block("for (int b = 0; b < active; b++)"))
                 {
                     w.Line("if (s >= lengths[b]) continue;");
                     if (plan.IsGru)

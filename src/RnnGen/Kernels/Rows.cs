@@ -52,4 +52,27 @@ public static class Rows
         float sum = TensorPrimitives.Sum(dy);
         for (int j = 0; j < dx.Length; j++) dx[j] = dy[j] - MathF.Exp(y[j]) * sum;
     }
+
+    /// <summary>
+    /// Number of leading sequences still running at <paramref name="step"/> when the lengths are
+    /// sorted longest first (the recurrent product then skips finished rows); otherwise the whole batch.
+    /// </summary>
+    public static int ActiveRows(ReadOnlySpan<int> lengths, int step, bool sortedLongestFirst)
+    {
+        if (!sortedLongestFirst) return lengths.Length;
+        int lo = 0, hi = lengths.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (lengths[mid] > step) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>True when every length is at least the next one.</summary>
+    public static bool IsSortedLongestFirst(ReadOnlySpan<int> lengths)
+    {
+        for (int i = 1; i < lengths.Length; i++) if (lengths[i] > lengths[i - 1]) return false;
+        return true;
+    }
 }
