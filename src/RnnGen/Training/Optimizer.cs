@@ -124,7 +124,7 @@ public abstract class Optimizer
         StepCount = step;
     }
 
-    /// <summary>The argument checks of <see cref="Step(float[], float[])"/>, also used by <see cref="TrainingStep"/> before it touches anything.</summary>
+    /// <summary>The argument checks of <see cref="Step(float[], float[])"/>, also used by <c>TrainingStep</c> before it touches anything.</summary>
     internal void CheckStepArguments(float[] parameters, float[] gradients)
     {
         ArgumentNullException.ThrowIfNull(parameters);
