@@ -49,6 +49,7 @@ internal static class NetworkEmitter
             WriteWorkspace(w, plan);
             WriteForward(w, plan);
             foreach (LayerPlan layer in plan.RecurrentLayers) WriteLayerForward(w, plan, layer);
+            if (!plan.Spec.Bidirectional) WriteStreaming(w, plan);
             WriteBackward(w, plan);
             foreach (LayerPlan layer in plan.RecurrentLayers) WriteLayerBackward(w, plan, layer);
             if (plan.HasHead) WriteLoss(w, plan);
@@ -505,6 +506,115 @@ internal static class NetworkEmitter
         w.Line();
     }
 
+    // ───────────────────────────── streaming ─────────────────────────────
+
+    private static void WriteStreaming(IndentedWriter w, NetworkPlan plan)
+    {
+        string cls = plan.Spec.ClassName;
+        w.Line("/// <summary>");
+        w.Line("/// The recurrent state of a batch of streams: the hidden state" + (plan.IsLstm ? " and cell state" : "") + " of every layer, carried from one");
+        w.Line("/// <see cref=\"Step\"/> call to the next (language models, online tagging, truncated backpropagation).");
+        w.Line("/// </summary>");
+        using (w.Block("public sealed class State"))
+        {
+            w.Line("/// <summary>Creates a zero state for <paramref name=\"batch\"/> independent streams.</summary>");
+            w.Line("/// <param name=\"batch\">Number of streams advanced together.</param>");
+            using (w.Block("public State(int batch = 1)"))
+            {
+                w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);");
+                w.Line("Batch = batch;");
+                w.Line("Hidden = new float[StateCount * batch * HiddenSize];");
+                w.Line(plan.IsLstm ? "Cell = new float[StateCount * batch * HiddenSize];" : "Cell = global::System.Array.Empty<float>();");
+                w.Line("Lengths = new int[batch];");
+            }
+            w.Line();
+            w.Line("/// <summary>Number of streams.</summary>");
+            w.Line("public int Batch { get; }");
+            w.Line();
+            w.Line("/// <summary>Hidden states [StateCount, Batch, HiddenSize].</summary>");
+            w.Line("public float[] Hidden { get; }");
+            w.Line();
+            w.Line("/// <summary>Cell states [StateCount, Batch, HiddenSize] (LSTM; empty for other cells).</summary>");
+            w.Line("public float[] Cell { get; }");
+            w.Line();
+            w.Line("internal int[] Lengths { get; }");
+            w.Line();
+            w.Line("/// <summary>Back to the zero state (the start of new streams).</summary>");
+            using (w.Block("public void Reset()"))
+            {
+                w.Line("global::System.Array.Clear(Hidden);");
+                w.Line("global::System.Array.Clear(Cell);");
+            }
+            w.Line();
+            w.Line("/// <summary>Copies another state of the same batch size into this one.</summary>");
+            w.Line("/// <param name=\"other\">The state to copy.</param>");
+            using (w.Block("public void CopyFrom(State other)"))
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(other);");
+                w.Line("if (other.Batch != Batch) throw new global::System.ArgumentException($\"The other state holds {other.Batch} streams; this one holds {Batch}.\", nameof(other));");
+                w.Line("other.Hidden.CopyTo(Hidden, 0);");
+                w.Line("other.Cell.CopyTo(Cell, 0);");
+            }
+            w.Line();
+            w.Line("/// <summary>A copy of this state.</summary>");
+            using (w.Block("public State Clone()"))
+            {
+                w.Line("var copy = new State(Batch);");
+                w.Line("copy.CopyFrom(this);");
+                w.Line("return copy;");
+            }
+        }
+        w.Line();
+        string input = plan.HasEmbedding ? RoInts + " tokens" : RoSpan + " inputs";
+        string name = InputName(plan);
+        string perStep = plan.HasEmbedding ? "1" : "InputSize";
+        string cell = plan.IsLstm ? "state.Cell, state.Cell" : "default, default";
+        w.Line("/// <summary>");
+        w.Line("/// Advances every stream of <paramref name=\"state\"/> by a chunk of steps (one or more) and updates the state in place.");
+        w.Line("/// Step by step gives the same outputs as one <see cref=\"Forward\"/> over the whole sequence.");
+        w.Line("/// </summary>");
+        w.Line(plan.HasEmbedding
+            ? "/// <param name=\"tokens\">Token ids [Batch, steps] of the next chunk.</param>"
+            : "/// <param name=\"inputs\">Inputs [Batch, steps, InputSize] of the next chunk.</param>");
+        w.Line("/// <param name=\"state\">The streams' state: read, then overwritten with the state after the chunk.</param>");
+        w.Line("/// <param name=\"output\">Receives [Batch, steps, StepOutputSize].</param>");
+        using (w.Block(Inv($"public void Step({input}, State state, {Span} output)")))
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
+            w.Line(Inv($"if ({name}.Length == 0 || {name}.Length % ((long)state.Batch * {perStep}) != 0)"));
+            w.Line(Inv($"    throw new global::System.ArgumentException($\"'{name}' holds {{{name}.Length}} values; the state's {{state.Batch}} stream(s) need a positive multiple of {{(long)state.Batch * {perStep}}}.\", nameof({name}));"));
+            w.Line(Inv($"global::System.Array.Fill(state.Lengths, (int)({name}.Length / ((long)state.Batch * {perStep})));"));
+            w.Line("// Initial and final state are the same memory: each layer reads its slice before it writes it.");
+            w.Line(Inv($"Run({name}, state.Lengths, output, state.Hidden, state.Hidden, {cell}, training: false);"));
+        }
+        w.Line();
+        if (plan.HasHead)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Truncated backpropagation through time: one training computation on the next chunk of");
+            w.Line("/// <paramref name=\"state\"/>'s streams (every stream is <c>steps</c> long). The chunk starts from the carried");
+            w.Line("/// state, the gradient stops at the chunk's start, and the state moves on to the chunk's end.");
+            w.Line("/// </summary>");
+            w.Line(plan.HasEmbedding
+                ? "/// <param name=\"tokens\">Token ids [Batch, steps] of the chunk.</param>"
+                : "/// <param name=\"inputs\">Inputs [Batch, steps, InputSize] of the chunk.</param>");
+            w.Line("/// <param name=\"targets\">Target class per step [Batch, steps].</param>");
+            w.Line("/// <param name=\"state\">The carried state; updated to the state after the chunk.</param>");
+            w.Line("/// <param name=\"gradientScale\">Scale of the gradient; NaN (the default) means 1 / (number of targets).</param>");
+            w.Line("/// <returns>The summed loss and the number of targets.</returns>");
+            using (w.Block(Inv($"public global::RnnGen.Training.LossSum ComputeLossAndGradients({input}, {RoInts} targets, State state, float gradientScale = float.NaN)")))
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
+                w.Line(Inv($"if ({name}.Length == 0 || {name}.Length % ((long)state.Batch * {perStep}) != 0)"));
+                w.Line(Inv($"    throw new global::System.ArgumentException($\"'{name}' holds {{{name}.Length}} values; the state's {{state.Batch}} stream(s) need a positive multiple of {{(long)state.Batch * {perStep}}}.\", nameof({name}));"));
+                w.Line(Inv($"int steps = (int)({name}.Length / ((long)state.Batch * {perStep}));"));
+                w.Line("global::System.Array.Fill(state.Lengths, steps);");
+                w.Line("return TrainChunk(" + name + ", state.Lengths, targets, global::RnnGen.Training.LossKind.PerStep, gradientScale, state.Hidden, " + (plan.IsLstm ? "state.Cell" : "default") + ");");
+            }
+            w.Line();
+        }
+    }
+
     // ───────────────────────────── backward ─────────────────────────────
 
     private static void WriteBackward(IndentedWriter w, NetworkPlan plan)
@@ -721,7 +831,11 @@ internal static class NetworkEmitter
         w.Line("/// <param name=\"kind\">Loss on every real step (tagging) or on each sequence's last real step (classification).</param>");
         w.Line("/// <param name=\"gradientScale\">Scale of the gradient; NaN (the default) means 1 / (number of targets), the gradient of the mean loss.</param>");
         w.Line("/// <returns>The summed loss and the number of targets it covers.</returns>");
-        using (w.Block(Inv($"public global::RnnGen.Training.LossSum ComputeLossAndGradients({InputParam(plan)}, {RoInts} lengths, {RoInts} targets, global::RnnGen.Training.LossKind kind = global::RnnGen.Training.LossKind.PerStep, float gradientScale = float.NaN)")))
+        w.Line(Inv($"public global::RnnGen.Training.LossSum ComputeLossAndGradients({InputParam(plan)}, {RoInts} lengths, {RoInts} targets, global::RnnGen.Training.LossKind kind = global::RnnGen.Training.LossKind.PerStep, float gradientScale = float.NaN)"));
+        w.Line(Inv($"    => TrainChunk({InputName(plan)}, lengths, targets, kind, gradientScale, default, default);"));
+        w.Line();
+        w.Line("// Forward (from the given state, or zeros; the final state is written back to it), loss, backward.");
+        using (w.Block(Inv($"private global::RnnGen.Training.LossSum TrainChunk({InputParam(plan)}, {RoInts} lengths, {RoInts} targets, global::RnnGen.Training.LossKind kind, float gradientScale, {Span} state, {Span} cellState)")))
         {
             w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {InputName(plan)}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{InputName(plan)}\");"));
             w.Line("int rows = lengths.Length * steps;");
@@ -729,7 +843,7 @@ internal static class NetworkEmitter
             w.Line("if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }");
             w.Line(Inv($"{Span} output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);"));
             w.Line("global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);");
-            w.Line(Inv($"ForwardTraining({InputName(plan)}, lengths, output);"));
+            w.Line(Inv($"Run({InputName(plan)}, lengths, output, state, state, {(plan.IsLstm ? "cellState, cellState" : "default, default")}, training: true);"));
             w.Line("global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale);");
             w.Line("Backward(dOutput);");
             w.Line("return loss;");
