@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Data;
+using RnnGen.Tests.Networks;
+using RnnGen.Training;
+using Xunit;
+
+namespace RnnGen.Tests.Learning;
+
+[RecurrentNetwork(CellKind.Gru, InputSize = 8, HiddenSize = 16, Direction = Direction.Bidirectional, VocabularySize = 6, OutputSize = 6)]
+public partial class EchoTagger;
+
+/// <summary>The training loop helper, data-parallel determinism and dropout.</summary>
+public class TrainingLoopAndParallelTests
+{
+    // A tagging task: the tag of each token is the token of the previous position (0 at the start).
+    private static (int[][] Tokens, int[][] Tags) Task(int count, ulong seed)
+    {
+        var random = new SeededRandom(seed);
+        var tokens = new int[count][];
+        var tags = new int[count][];
+        for (int i = 0; i < count; i++)
+        {
+            int length = 3 + random.NextInt(10);
+            tokens[i] = Enumerable.Range(0, length).Select(_ => random.NextInt(6)).ToArray();
+            tags[i] = Enumerable.Range(0, length).Select(t => t == 0 ? 0 : tokens[i][t - 1]).ToArray();
+        }
+        return (tokens, tags);
+    }
+
+    private static LossSum RunBatch(EchoTagger net, int[][] tokens, int[][] tags, ReadOnlySpan<int> batch, float scale)
+    {
+        PaddedBatch x = PaddedBatch.Pack(tokens, batch);
+        PaddedBatch y = PaddedBatch.Pack(tags, batch);
+        return net.ComputeLossAndGradients(x.Values, x.Lengths, y.Values, LossKind.PerStep, scale);
+    }
+
+    private static double Accuracy(EchoTagger net, int[][] tokens, int[][] tags)
+    {
+        int[] all = Enumerable.Range(0, tokens.Length).ToArray();
+        PaddedBatch x = PaddedBatch.Pack(tokens, all);
+        var output = new float[x.Values.Length * EchoTagger.OutputSize];
+        net.Forward(x.Values, x.Lengths, output);
+        int correct = 0, total = 0;
+        for (int b = 0; b < tokens.Length; b++)
+            for (int t = 0; t < tokens[b].Length; t++, total++)
+                if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output.AsSpan((b * x.TimeSteps + t) * EchoTagger.OutputSize, EchoTagger.OutputSize)) == tags[b][t]) correct++;
+        return (double)correct / total;
+    }
+
+    [Fact]
+    public void LoopTrainsReportsProgressAndKeepsTheBestEpoch()
+    {
+        var (tokens, tags) = Task(400, 1);
+        var (devTokens, devTags) = Task(100, 2);
+        var net = new EchoTagger(5);
+        var reports = new List<TrainingProgress>();
+        var loop = new TrainingLoop(net, new TrainingStep(new Adam(1e-2)) { MaxGradientNorm = 5 })
+        {
+            Epochs = 8,
+            Progress = new SynchronousProgress(reports.Add),
+            Evaluate = _ => Accuracy(net, devTokens, devTags),
+            Patience = 3,
+        };
+        TrainingResult result = loop.Run(new BucketedBatcher(tokens.Select(t => t.Length).ToArray(), maxSentencesPerBatch: 16),
+            batch => RunBatch(net, tokens, tags, batch, float.NaN));
+        Assert.True(result.BestEvaluation >= 0.95, $"dev accuracy {result.BestEvaluation:P1}");
+        Assert.Equal(result.BestEvaluation!.Value, Accuracy(net, devTokens, devTags), 6);
+        Assert.Contains(reports, r => r.Evaluation is not null);
+        Assert.True(reports.First().MeanLoss > reports.Last(r => r.Evaluation is not null).MeanLoss);
+        Assert.All(reports, r => Assert.InRange(r.Batch, 1, r.BatchCount));
+    }
+
+    [Fact]
+    public void OneAndTwoThreadsGiveTheSameParameters()
+    {
+        var (tokens, tags) = Task(64, 3);
+        int[] batch = Enumerable.Range(0, 64).ToArray();
+        int count = tags.Sum(t => t.Length);
+        float[] RunWith(int threads)
+        {
+            var net = new EchoTagger(9);
+            var parallel = new DataParallel<EchoTagger>(net, n => n.CreateReplica(), threads, shardCount: 2);
+            var adam = new Adam(1e-2);
+            for (int step = 0; step < 3; step++)
+            {
+                net.ZeroGradients();
+                parallel.Run(batch.Length, (replica, start, n) => RunBatch(replica, tokens, tags, batch.AsSpan(start, n), 1f / count));
+                adam.Step(net);
+            }
+            return net.Parameters;
+        }
+        float[] one = RunWith(1), two = RunWith(2);
+        for (int i = 0; i < one.Length; i++)
+            Assert.True(Math.Abs(one[i] - two[i]) <= 1e-6 * Math.Max(1, Math.Abs(one[i])), $"parameter {i}: {one[i]} vs {two[i]}");
+    }
+
+    [Fact]
+    public void ShardedGradientEqualsWholeBatchGradient()
+    {
+        var (tokens, tags) = Task(10, 4);
+        int[] batch = Enumerable.Range(0, 10).ToArray();
+        int count = tags.Sum(t => t.Length);
+        var whole = new EchoTagger(2);
+        RunBatch(whole, tokens, tags, batch, 1f / count);
+        var sharded = new EchoTagger(2);
+        new DataParallel<EchoTagger>(sharded, n => n.CreateReplica(), threads: 2, shardCount: 3)
+            .Run(10, (replica, start, n) => RunBatch(replica, tokens, tags, batch.AsSpan(start, n), 1f / count));
+        for (int i = 0; i < whole.Gradients.Length; i++)
+            Assert.True(Math.Abs(whole.Gradients[i] - sharded.Gradients[i]) <= 1e-5 * Math.Max(1e-2, Math.Abs(whole.Gradients[i])), $"gradient {i}");
+    }
+
+    [Fact]
+    public void DropoutIsTrainingOnlySeededAndItsGradientIsConsistent()
+    {
+        var net = new GruI5H7L2BiDense(3) { InputDropout = 0.3f, LayerDropout = 0.4f };
+        var inputs = new float[2 * 4 * 5];
+        new SeededRandom(1).FillUniform(inputs, -1, 1);
+        int[] lengths = [4, 3];
+        var plain = new float[2 * 4 * 14];
+        var plain2 = new float[plain.Length];
+        net.Forward(inputs, lengths, plain);
+        net.Forward(inputs, lengths, plain2);
+        Assert.Equal(plain, plain2);
+        float[] Train(ulong seed)
+        {
+            var o = new float[plain.Length];
+            net.SeedDropout(seed);
+            net.ForwardTraining(inputs, lengths, o);
+            return o;
+        }
+        float[] a = Train(7), b = Train(7), c = Train(8);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        Assert.NotEqual(plain, a);
+
+        // With the masks fixed by the seed, the loss Σ r⊙output is a smooth function of the
+        // parameters: backward must agree with central differences (float32, step 1e-2, 2% tolerance).
+        var r = new float[plain.Length];
+        new SeededRandom(2).FillUniform(r, -1, 1);
+        double Loss() { float[] o = Train(7); double s = 0; for (int i = 0; i < o.Length; i++) s += r[i] * o[i]; return s; }
+        Train(7);
+        net.ZeroGradients();
+        net.Backward(r);
+        var pick = new SeededRandom(3);
+        double diff = 0, norm = 0;
+        for (int k = 0; k < 40; k++)
+        {
+            int i = pick.NextInt(net.Parameters.Length);
+            float keep = net.Parameters[i];
+            net.Parameters[i] = keep + 1e-2f; double plus = Loss();
+            net.Parameters[i] = keep - 1e-2f; double minus = Loss();
+            net.Parameters[i] = keep;
+            double numeric = (plus - minus) / 2e-2;
+            diff += Math.Pow(numeric - net.Gradients[i], 2);
+            norm += numeric * numeric;
+        }
+        Assert.True(Math.Sqrt(diff / norm) < 0.02, $"relative error {Math.Sqrt(diff / norm):E2}");
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
