@@ -60,9 +60,10 @@ public sealed class RecurrentNetworkGenerator : IIncrementalGenerator
             .Select(static (spec, _) => NetworkPlanner.Plan(spec))
             .WithTrackingName(Steps.Plans);
 
-        // Emit: one file per network.
+        // Emit: one file per network. A hint name may not contain '@', which escaped keyword
+        // identifiers carry (namespace @event → event.Net.g.cs).
         IncrementalValuesProvider<(string HintName, string Source)> sources = plans
-            .Select(static (plan, _) => (NetworkEmitter.HintName(plan), NetworkEmitter.Emit(plan)))
+            .Select(static (plan, _) => (NetworkEmitter.HintName(plan).Replace("@", ""), NetworkEmitter.Emit(plan)))
             .WithTrackingName(Steps.Sources);
         context.RegisterSourceOutput(sources, static (spc, s) => spc.AddSource(s.HintName, SourceText.From(s.Source, System.Text.Encoding.UTF8)));
     }

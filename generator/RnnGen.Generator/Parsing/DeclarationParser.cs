@@ -19,6 +19,7 @@ internal sealed record RawArgument(string Name, object? Value, LocationInfo? Loc
 internal sealed record RawDeclaration(
     string Namespace,
     string ClassName,
+    string ClassIdentifier,
     LocationInfo? ClassLocation,
     LocationInfo? AttributeLocation,
     bool IsPartial,
@@ -39,6 +40,9 @@ internal static class DeclarationParser
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax) return null;
         if (context.Attributes.Length == 0) return null;
+        // On a struct or an interface the compiler reports CS0592 (the attribute is for classes only);
+        // generating a 'partial class' there would only add a second error.
+        if (type.TypeKind != TypeKind.Class) return null;
         AttributeData attribute = context.Attributes[0];
         if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
             || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
@@ -49,7 +53,8 @@ internal static class DeclarationParser
         var argumentSyntax = attributeSyntax?.ArgumentList?.Arguments ?? default;
         if (attribute.ConstructorArguments.Length > 0)
         {
-            LocationInfo? where = argumentSyntax.FirstOrDefault(a => a.NameEquals is null && a.NameColon is null)?.GetLocation() is { } l ? LocationInfo.From(l) : null;
+            // The one constructor argument, written positionally or as 'cell: ...'.
+            LocationInfo? where = argumentSyntax.FirstOrDefault(a => a.NameEquals is null)?.GetLocation() is { } l ? LocationInfo.From(l) : null;
             arguments[CellArgument] = new RawArgument(CellArgument, attribute.ConstructorArguments[0].Value, where ?? LocationInfo.From(attributeSyntax?.GetLocation()));
         }
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
@@ -67,13 +72,28 @@ internal static class DeclarationParser
             var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().ToList();
             bool partial = outerSyntax.Count > 0 && outerSyntax.All(s => s.Modifiers.Any(SyntaxKind.PartialKeyword));
             containing.Insert(0, (outer.Name, partial, LocationInfo.From(outer.Locations.FirstOrDefault())));
-            declarations.Insert(0, "partial " + TypeKeyword(outer) + " " + outer.Name);
+            declarations.Insert(0, "partial " + TypeKeyword(outer) + " " + Identifier(outer.Name));
         }
 
-        string? kindProblem = type.IsStatic ? "a static class" : type.IsRecord ? "a record" : null;
+        // Kinds of class the generated half cannot complete: it adds instance members and
+        // constructors (not static, not abstract, no primary constructor) to the same type (not
+        // file-local, which would make the generated 'partial class' a different type).
+        string? kindProblem = type.IsStatic ? "a static class"
+            : type.IsRecord ? "a record"
+            : type.IsAbstract ? "an abstract class"
+            : type.IsFileLocal ? "a file-local class"
+            : HasPrimaryConstructor(type, cancellationToken) ? "a class with a primary constructor"
+            : null;
+
+        // Attributes on every part of a partial class: the compiler reports a duplicate on another
+        // part (CS0579), but each part would otherwise yield its own spec and the same file twice.
+        int attributeCount = Math.Max(context.Attributes.Length,
+            type.GetAttributes().Count(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute.AttributeClass)));
+
         return new RawDeclaration(
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "",
+            NamespaceName(type.ContainingNamespace),
             type.Name,
+            Identifier(type.Name),
             LocationInfo.From(syntax.Identifier.GetLocation()),
             LocationInfo.From(attributeSyntax?.GetLocation() ?? syntax.Identifier.GetLocation()),
             syntax.Modifiers.Any(SyntaxKind.PartialKeyword),
@@ -81,9 +101,22 @@ internal static class DeclarationParser
             kindProblem,
             containing,
             declarations,
-            context.Attributes.Length,
+            attributeCount,
             arguments);
     }
+
+    /// <summary>A name as C# source spells it: reserved keywords get '@' (class @event).</summary>
+    private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static string NamespaceName(INamespaceSymbol? ns)
+    {
+        var parts = new List<string>();
+        for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace) parts.Insert(0, Identifier(ns.Name));
+        return string.Join(".", parts);
+    }
+
+    private static bool HasPrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is ClassDeclarationSyntax { ParameterList: not null });
 
     private static string TypeKeyword(INamedTypeSymbol type) => type switch
     {

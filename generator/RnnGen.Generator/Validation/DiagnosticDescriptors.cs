@@ -52,12 +52,16 @@ internal static class DiagnosticDescriptors
         "'VocabularySize' is {0}; a token-id input needs a vocabulary of at least 1 token (omit the argument for a dense input)");
 
     public static readonly DiagnosticDescriptor UnsupportedTypeKind = Error("RNNG0010",
-        "Network must be a non-static class",
-        "'{0}' is {1}; declare the network on a non-static, non-record class");
+        "Network must be a plain class",
+        "'{0}' is {1}; declare the network on a plain class (not static, abstract, file-local or a record, and without a primary constructor)");
 
     public static readonly DiagnosticDescriptor UndefinedEnumValue = Error("RNNG0011",
         "Undefined enum value",
         "'{0}' is {1}, which is not a defined {2} value");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error("RNNG0012",
+        "Network is too large",
+        "The network on '{0}' has {1} parameters; at most {2} fit in its parameter array");
 
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG0099",
         "RnnGen generator failed",
@@ -76,6 +80,7 @@ internal static class DiagnosticDescriptors
         [EmbeddingWithoutVocabulary.Id] = EmbeddingWithoutVocabulary,
         [UnsupportedTypeKind.Id] = UnsupportedTypeKind,
         [UndefinedEnumValue.Id] = UndefinedEnumValue,
+        [NetworkTooLarge.Id] = NetworkTooLarge,
         [InternalError.Id] = InternalError,
     };
 

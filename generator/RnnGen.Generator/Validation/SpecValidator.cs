@@ -14,6 +14,9 @@ internal static class SpecValidator
     public const int MaxSize = 65_536;
     public const int MaxLayers = 64;
 
+    /// <summary>All parameters live in one float[]: at most Array.MaxLength elements.</summary>
+    public const long MaxParameters = 0x7FFFFFC7;
+
     public static NetworkDeclaration Validate(RawDeclaration raw)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -53,9 +56,16 @@ internal static class SpecValidator
             else vocabulary = v;
         }
 
+        if (diagnostics.Count == 0)
+        {
+            long parameters = ParameterCount((Cell)cell, input, hidden, layers, direction == 1 ? 2 : 1, vocabulary, output);
+            if (parameters > MaxParameters)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, raw.AttributeLocation, name, Text(parameters), Text(MaxParameters)));
+        }
+
         if (diagnostics.Count > 0) return new NetworkDeclaration(null, diagnostics.ToEquatableArray());
 
-        var spec = new NetworkSpec(raw.Namespace, name, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
+        var spec = new NetworkSpec(raw.Namespace, raw.ClassIdentifier, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
             input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output);
         return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
@@ -90,5 +100,18 @@ internal static class SpecValidator
         return value;
     }
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Parameters of a valid shape, counted in 64 bits (the planner lays them out in 32-bit offsets):
+    /// embedding V·I, per layer and direction G·H·(in + H) + 2·G·H, head O·(D·H) + O.
+    /// </summary>
+    private static long ParameterCount(Cell cell, long input, long hidden, int layers, int directions, long vocabulary, long output)
+    {
+        long gh = (cell switch { Cell.Lstm => 4, Cell.Gru => 3, _ => 1 }) * hidden;
+        long total = vocabulary * input;
+        for (int l = 0; l < layers; l++)
+            total += directions * gh * ((l == 0 ? input : directions * hidden) + hidden + 2);
+        return total + output * (directions * hidden + 1);
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
