@@ -65,7 +65,28 @@ public sealed class RecurrentNetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<(string HintName, string Source)> sources = plans
             .Select(static (plan, _) => (NetworkEmitter.HintName(plan).Replace("@", ""), NetworkEmitter.Emit(plan)))
             .WithTrackingName(Steps.Sources);
-        context.RegisterSourceOutput(sources, static (spc, s) => spc.AddSource(s.HintName, SourceText.From(s.Source, System.Text.Encoding.UTF8)));
+        // Files are added together so that hint names can be made unique: they are compared
+        // without regard to case, and networks Net and NET in one namespace must not collide.
+        // Each network's text above stays cached on its own.
+        context.RegisterSourceOutput(sources.Collect(), static (spc, all) => AddSources(spc, all));
+    }
+
+    private static void AddSources(SourceProductionContext context, System.Collections.Immutable.ImmutableArray<(string HintName, string Source)> sources)
+    {
+        var used = new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string hintName, string source) in sources)
+        {
+            string name = hintName;
+            if (!used.Add(name))
+            {
+                // A second name that differs only in case: suffix a hash of the exact spelling.
+                uint hash = 2166136261;
+                foreach (char c in hintName) hash = unchecked((hash ^ c) * 16777619);
+                name = hintName.Substring(0, hintName.Length - ".g.cs".Length) + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+                used.Add(name);
+            }
+            context.AddSource(name, SourceText.From(source, System.Text.Encoding.UTF8));
+        }
     }
 
     private static NetworkDeclaration? ParseAndValidate(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -63,6 +63,10 @@ internal static class DiagnosticDescriptors
         "Network is too large",
         "The network on '{0}' has {1} parameters; at most {2} fit in its parameter array");
 
+    public static readonly DiagnosticDescriptor NameClashesWithGeneratedMember = Error("RNNG0013",
+        "Class name clashes with a generated member",
+        "Class '{0}' would contain a generated member of the same name; rename the class (for example '{0}Net')");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG0099",
         "RnnGen generator failed",
         "The RnnGen generator could not process '{0}': {1}. Please report this.");
@@ -81,6 +85,7 @@ internal static class DiagnosticDescriptors
         [UnsupportedTypeKind.Id] = UnsupportedTypeKind,
         [UndefinedEnumValue.Id] = UndefinedEnumValue,
         [NetworkTooLarge.Id] = NetworkTooLarge,
+        [NameClashesWithGeneratedMember.Id] = NameClashesWithGeneratedMember,
         [InternalError.Id] = InternalError,
     };
 

@@ -30,6 +30,8 @@ internal static class SpecValidator
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, raw.ClassLocation, name));
         if (raw.IsGeneric)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNotSupported, raw.ClassLocation, name));
+        if (ClashesWithGeneratedMember(name.TrimStart('@')))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameClashesWithGeneratedMember, raw.ClassLocation, name));
         foreach (var (outerName, isPartial, location) in raw.ContainingTypes)
         {
             if (!isPartial)
@@ -68,6 +70,27 @@ internal static class SpecValidator
         var spec = new NetworkSpec(raw.Namespace, raw.ClassIdentifier, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
             input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output);
         return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    // Members every generated class has (a member may not share its class's name, CS0542).
+    private static readonly HashSet<string> s_generatedMembers = new(System.StringComparer.Ordinal)
+    {
+        "InputSize", "HiddenSize", "Layers", "Directions", "GatesPerCell", "VocabularySize", "OutputSize", "StepOutputSize",
+        "StateCount", "ParameterCount", "FlopsPerStep", "ShapeSignature", "TensorTable", "Parameters", "Gradients",
+        "CreateReplica", "ResetParameters", "ZeroGradients", "InputDropout", "LayerDropout", "SeedDropout", "WorkspaceBytes",
+        "Forward", "ForwardTraining", "Backward", "Step", "State", "ComputeLossAndGradients", "Run", "TrainChunk", "EnsureWorkspace",
+        "EmbeddingWeight", "HeadWeight", "HeadBias", "EmbeddingWeightGradient", "HeadWeightGradient", "HeadBiasGradient",
+    };
+
+    private static bool ClashesWithGeneratedMember(string name)
+    {
+        if (s_generatedMembers.Contains(name)) return true;
+        // Tensor views: WeightIhL0, BiasHhL2Reverse, WeightIhL1Gradient, and the per-layer methods ForwardL0, BackwardL1Reverse.
+        foreach (string prefix in new[] { "WeightIhL", "WeightHhL", "BiasIhL", "BiasHhL", "ForwardL", "BackwardL" })
+        {
+            if (name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Length > prefix.Length && char.IsDigit(name[prefix.Length])) return true;
+        }
+        return false;
     }
 
     private static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)
