@@ -69,6 +69,19 @@ public sealed class RecurrentNetworkAttribute : Attribute
     /// <summary>Activation of an <see cref="CellKind.Rnn"/> cell; not allowed on other cells.</summary>
     public Nonlinearity Nonlinearity { get; set; } = Nonlinearity.Tanh;
 
+    /// <summary>
+    /// GRU only. True (the default, PyTorch's GRU and ONNX <c>linear_before_reset = 1</c>): n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)).
+    /// False (ONNX's default GRU): n = tanh(W_in x + b_in + W_hn (r⊙h) + b_hn).
+    /// </summary>
+    public bool LinearBeforeReset { get; set; } = true;
+
+    /// <summary>
+    /// LSTM only: peephole connections from the cell state to the gates (ONNX's <c>P</c>):
+    /// i and f also see p_i⊙c_{t−1} and p_f⊙c_{t−1}, o sees p_o⊙c_t. Adds a tensor
+    /// <c>weight_peephole_l{k}</c> [3·H] per layer and direction, blocks in the order i, f, o.
+    /// </summary>
+    public bool Peepholes { get; set; }
+
     /// <summary>When set, the input is token ids in [0, VocabularySize) looked up in an embedding of width <see cref="InputSize"/>.</summary>
     public int VocabularySize { get; set; }
 

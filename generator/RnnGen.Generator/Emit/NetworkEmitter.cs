@@ -219,7 +219,7 @@ internal static class NetworkEmitter
                 list.Add(new Buffer("_cell" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: cell state after each step"));
                 list.Add(new Buffer("_cellPrev" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: cell state entering each step"));
             }
-            if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, false, $"{layer.Title}: W_hn·h + b_hn of each step"));
+            if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, false, plan.IsGruResetFirst ? $"{layer.Title}: r⊙h of each step" : $"{layer.Title}: W_hn·h + b_hn of each step"));
         }
         list.Add(new Buffer("_inputMask", I(s.InputSize), false, true, "dropout mask of the layer-0 input"));
         for (int l = 0; l + 1 < s.Layers; l++)
@@ -227,6 +227,7 @@ internal static class NetworkEmitter
         list.Add(new Buffer("_h", I(s.HiddenSize), true, false, "running hidden state [batch × H]"));
         if (plan.IsLstm) list.Add(new Buffer("_c", I(s.HiddenSize), true, false, "running cell state [batch × H]"));
         list.Add(new Buffer("_hProj", I(plan.GH), true, false, "recurrent projection of one step [batch × G·H]"));
+        if (plan.IsGruResetFirst) list.Add(new Buffer("_rh", I(s.HiddenSize), true, false, "r⊙h of one step [batch × H]"));
         if (plan.HasHead) list.Add(new Buffer("_logProbs", I(s.OutputSize), false, false, "head log-probabilities [rows × OutputSize]"));
         int widestInput = Math.Max(s.InputSize, plan.LayerOutputSize);
         list.Add(new Buffer("_dOutput", I(plan.LayerOutputSize), false, true, "∂L/∂(current layer's output)"));
@@ -468,41 +469,47 @@ internal static class NetworkEmitter
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
                 w.Line(Inv($"int active = {K}Rows.ActiveRows(lengths, s, sorted);"));
-                w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
-                w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, active);"));
-                w.Line(Inv($"{K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: true);"));
-                w.Line();
-                w.Line("// Fused gate activations and state update, one sequence at a time.");
-                using (w.Block("for (int b = 0; b < active; b++)"))
+                if (plan.IsGruResetFirst) WriteResetFirstStep(w, plan, layer);
+                else
                 {
-                    w.Line("int length = lengths[b];");
-                    w.Line("if (s >= length) continue;");
-                    w.Line(layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;");
-                    w.Line(Inv($"{Span} hb = h.Slice(b * {h}, {h});"));
-                    w.Line(Inv($"{Span} g = gates.Slice(row * {gh}, {gh});"));
-                    if (plan.IsLstm)
+                    w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
+                    w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, active);"));
+                    w.Line(Inv($"{K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: true);"));
+                    w.Line();
+                    w.Line("// Fused gate activations and state update, one sequence at a time.");
+                    using (w.Block("for (int b = 0; b < active; b++)"))
                     {
-                        w.Line(Inv($"{Span} cb = c.Slice(b * {h}, {h});"));
-                        using (w.Block("if (training)"))
+                        w.Line("int length = lengths[b];");
+                        w.Line("if (s >= length) continue;");
+                        w.Line(layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;");
+                        w.Line(Inv($"{Span} hb = h.Slice(b * {h}, {h});"));
+                        w.Line(Inv($"{Span} g = gates.Slice(row * {gh}, {gh});"));
+                        if (plan.IsLstm)
                         {
-                            w.Line(Inv($"hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                            w.Line(Inv($"cb.CopyTo(_cellPrev{sx}.AsSpan(row * {h}, {h}));"));
+                            w.Line(Inv($"{Span} cb = c.Slice(b * {h}, {h});"));
+                            using (w.Block("if (training)"))
+                            {
+                                w.Line(Inv($"hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
+                                w.Line(Inv($"cb.CopyTo(_cellPrev{sx}.AsSpan(row * {h}, {h}));"));
+                            }
+                            w.Line(plan.HasPeepholes
+                                ? Inv($"{K}LstmCell.ForwardPeephole(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.Peephole!.Property});")
+                                : Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb);"));
+                            w.Line(Inv($"if (training) cb.CopyTo(_cell{sx}.AsSpan(row * {h}, {h}));"));
                         }
-                        w.Line(Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb);"));
-                        w.Line(Inv($"if (training) cb.CopyTo(_cell{sx}.AsSpan(row * {h}, {h}));"));
+                        else if (plan.IsGru)
+                        {
+                            w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
+                            w.Line(Inv($"{K}GruCell.Forward(hb, g, _hn{sx}.AsSpan(row * {h}, {h}), g, hProj.Slice(b * {gh}, {gh}), hb);"));
+                        }
+                        else
+                        {
+                            w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
+                            w.Line(Inv($"{K}RnnCell.Forward(hb, g, hProj.Slice(b * {gh}, {gh}), relu: {(plan.Spec.Relu ? "true" : "false")});"));
+                            w.Line("hb.CopyTo(g);");
+                        }
+                        w.Line(Inv($"hb.CopyTo(output.Slice(row * {outW} + {outOffset}, {h}));"));
                     }
-                    else if (plan.IsGru)
-                    {
-                        w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                        w.Line(Inv($"{K}GruCell.Forward(hb, g, _hn{sx}.AsSpan(row * {h}, {h}), g, hProj.Slice(b * {gh}, {gh}), hb);"));
-                    }
-                    else
-                    {
-                        w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                        w.Line(Inv($"{K}RnnCell.Forward(hb, g, hProj.Slice(b * {gh}, {gh}), relu: {(plan.Spec.Relu ? "true" : "false")});"));
-                        w.Line("hb.CopyTo(g);");
-                    }
-                    w.Line(Inv($"hb.CopyTo(output.Slice(row * {outW} + {outOffset}, {h}));"));
                 }
             }
             w.Line();
@@ -511,6 +518,82 @@ internal static class NetworkEmitter
             if (plan.IsLstm) w.Line(Inv($"if (!finalCell.IsEmpty) c.CopyTo(finalCell.Slice({state} * batch * {h}, batch * {h}));"));
         }
         w.Line();
+    }
+
+    // One forward step of the reset-first GRU: r and z need h·W_hrzᵀ, then n needs (r⊙h)·W_hnᵀ,
+    // so the recurrent product is two GEMMs with the gate update between them.
+    private static void WriteResetFirstStep(IndentedWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int h = plan.H, gh = plan.GH, outW = plan.LayerOutputSize;
+        int outOffset = layer.Reverse ? h : 0;
+        string sx = layer.Suffix;
+        string row = layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;";
+        w.Line(Inv($"{Span} hProjRz = hProj.Slice(0, batch * {2 * h}), hProjN = hProj.Slice(batch * {2 * h}, batch * {h}), rh = _rh.AsSpan(0, batch * {h});"));
+        w.Line(Inv($"// Reset and update gates: hProjRz = h · W_hrzᵀ + b_hrz (rows [0, {2 * h}) of {layer.WeightHh.Key})."));
+        w.Line(Inv($"{K}Rows.SetBias(hProjRz, {layer.BiasHh.Property}.Slice(0, {2 * h}), active);"));
+        w.Line(Inv($"{K}Gemm.ABt(hProjRz, h, {layer.WeightHh.Property}.Slice(0, {2 * h * h}), active, {2 * h}, {h}, accumulate: true);"));
+        using (w.Block("for (int b = 0; b < active; b++)"))
+        {
+            w.Line("int length = lengths[b];");
+            w.Line("if (s >= length) continue;");
+            w.Line(row);
+            w.Line(Inv($"{Span} g = gates.Slice(row * {gh}, {gh});"));
+            w.Line(Inv($"{K}GruResetFirstCell.ForwardGates(g, rh.Slice(b * {h}, {h}), g, hProjRz.Slice(b * {2 * h}, {2 * h}), h.Slice(b * {h}, {h}));"));
+        }
+        w.Line(Inv($"// Candidate: hProjN = (r⊙h) · W_hnᵀ + b_hn (rows [{2 * h}, {gh}) of {layer.WeightHh.Key}), then the state update."));
+        w.Line(Inv($"{K}Rows.SetBias(hProjN, {layer.BiasHh.Property}.Slice({2 * h}, {h}), active);"));
+        w.Line(Inv($"{K}Gemm.ABt(hProjN, rh, {layer.WeightHh.Property}.Slice({2 * h * h}, {h * h}), active, {h}, {h}, accumulate: true);"));
+        using (w.Block("for (int b = 0; b < active; b++)"))
+        {
+            w.Line("int length = lengths[b];");
+            w.Line("if (s >= length) continue;");
+            w.Line(row);
+            w.Line(Inv($"{Span} hb = h.Slice(b * {h}, {h});"));
+            w.Line(Inv($"{Span} g = gates.Slice(row * {gh}, {gh});"));
+            w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
+            w.Line(Inv($"rh.Slice(b * {h}, {h}).CopyTo(_hn{sx}.AsSpan(row * {h}, {h}));"));
+            w.Line(Inv($"{K}GruResetFirstCell.ForwardCandidate(hb, g, g, hProjN.Slice(b * {h}, {h}), hb);"));
+            w.Line(Inv($"hb.CopyTo(output.Slice(row * {outW} + {outOffset}, {h}));"));
+        }
+    }
+
+    // One backward step of the reset-first GRU, mirroring its two forward products.
+    private static void WriteResetFirstBackwardStep(IndentedWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int h = plan.H, gh = plan.GH, outW = plan.LayerOutputSize;
+        int outOffset = layer.Reverse ? h : 0;
+        string sx = layer.Suffix;
+        string row = layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;";
+        w.Line(Inv($"dStep.Slice(0, batch * {gh}).Clear();"));
+        w.Line(Inv($"{Span} dRzStep = dStep.Slice(0, batch * {2 * h}), dNStep = dStep.Slice(batch * {2 * h}, batch * {h});"));
+        w.Line("// Candidate and update gate first: they need only ∂L/∂h.");
+        using (w.Block("for (int b = 0; b < active; b++)"))
+        {
+            w.Line("int length = lengths[b];");
+            w.Line("if (s >= length) continue;");
+            w.Line(row);
+            w.Line(Inv($"{Span} dhb = dh.Slice(b * {h}, {h});"));
+            w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * {outW} + {outOffset}, {h}), dhb);"));
+            w.Line(Inv($"{K}GruResetFirstCell.BackwardCandidate(dGates.Slice(row * {gh}, {gh}), dNStep.Slice(b * {h}, {h}), dhDirect.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _hPrev{sx}.AsSpan(row * {h}, {h}));"));
+        }
+        w.Line(Inv($"// ∂L/∂(r⊙h) = dN · W_hn (dhPrev holds it until the last product)."));
+        w.Line(Inv($"{K}Gemm.AB(dhPrev, dNStep, {layer.WeightHh.Property}.Slice({2 * h * h}, {h * h}), active, {h}, {h}, accumulate: false);"));
+        using (w.Block("for (int b = 0; b < active; b++)"))
+        {
+            w.Line("int length = lengths[b];");
+            w.Line("if (s >= length) continue;");
+            w.Line(row);
+            w.Line(Inv($"{K}GruResetFirstCell.BackwardReset(dGates.Slice(row * {gh}, {gh}), dRzStep.Slice(b * {2 * h}, {2 * h}), dhDirect.Slice(b * {h}, {h}), dhPrev.Slice(b * {h}, {h}), gates.Slice(row * {gh}, {gh}), _hPrev{sx}.AsSpan(row * {h}, {h}));"));
+            w.Line(Inv($"dRzStep.Slice(b * {2 * h}, {2 * h}).CopyTo(dHProj.Slice(row * {2 * h}, {2 * h}));"));
+            w.Line(Inv($"dNStep.Slice(b * {h}, {h}).CopyTo(dHProj.Slice(rows * {2 * h} + row * {h}, {h}));"));
+        }
+        w.Line(Inv($"// Through W_hrz: ∂L/∂h_(t−1) = dRz · W_hrz + direct terms."));
+        w.Line(Inv($"{K}Gemm.AB(dhPrev, dRzStep, {layer.WeightHh.Property}.Slice(0, {2 * h * h}), active, {h}, {2 * h}, accumulate: false);"));
+        using (w.Block("for (int b = 0; b < active; b++)"))
+        {
+            w.Line("if (s >= lengths[b]) continue;");
+            w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhPrev.Slice(b * {h}, {h}), dhDirect.Slice(b * {h}, {h}), dh.Slice(b * {h}, {h}));"));
+        }
     }
 
     // ───────────────────────────── streaming ─────────────────────────────
@@ -768,42 +851,48 @@ internal static class NetworkEmitter
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
                 w.Line(Inv($"int active = {K}Rows.ActiveRows(lengths, s, sorted);"));
-                w.Line(Inv($"dStep.Slice(0, active * {gh}).Clear();"));
-                using (w.Block("for (int b = 0; b < active; b++)"))
+                if (plan.IsGruResetFirst) WriteResetFirstBackwardStep(w, plan, layer);
+                else
                 {
-                    w.Line("int length = lengths[b];");
-                    w.Line("if (s >= length) continue;");
-                    w.Line(layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;");
-                    w.Line("// ∂L/∂h at this step: from the layer above plus from the next step.");
-                    w.Line(Inv($"{Span} dhb = dh.Slice(b * {h}, {h});"));
-                    w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * {outW} + {outOffset}, {h}), dhb);"));
-                    w.Line(Inv($"{Span} dg = dGates.Slice(row * {gh}, {gh});"));
-                    if (plan.IsLstm)
+                    w.Line(Inv($"dStep.Slice(0, active * {gh}).Clear();"));
+                    using (w.Block("for (int b = 0; b < active; b++)"))
                     {
-                        w.Line(Inv($"{K}LstmCell.Backward(dg, dc.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), _cellPrev{sx}.AsSpan(row * {h}, {h}));"));
-                        w.Line(Inv($"dg.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
+                        w.Line("int length = lengths[b];");
+                        w.Line("if (s >= length) continue;");
+                        w.Line(layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;");
+                        w.Line("// ∂L/∂h at this step: from the layer above plus from the next step.");
+                        w.Line(Inv($"{Span} dhb = dh.Slice(b * {h}, {h});"));
+                        w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * {outW} + {outOffset}, {h}), dhb);"));
+                        w.Line(Inv($"{Span} dg = dGates.Slice(row * {gh}, {gh});"));
+                        if (plan.IsLstm)
+                        {
+                            w.Line(plan.HasPeepholes
+                                ? Inv($"{K}LstmCell.BackwardPeephole(dg, dc.Slice(b * {h}, {h}), {layer.Peephole!.Property}Gradient, dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), _cellPrev{sx}.AsSpan(row * {h}, {h}), {layer.Peephole!.Property});")
+                                : Inv($"{K}LstmCell.Backward(dg, dc.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), _cellPrev{sx}.AsSpan(row * {h}, {h}));"));
+                            w.Line(Inv($"dg.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
+                        }
+                        else if (plan.IsGru)
+                        {
+                            w.Line(Inv($"{Span} dhp = dHProj.Slice(row * {gh}, {gh});"));
+                            w.Line(Inv($"{K}GruCell.Backward(dg, dhp, dhDirect.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _hn{sx}.AsSpan(row * {h}, {h}), _hPrev{sx}.AsSpan(row * {h}, {h}));"));
+                            w.Line(Inv($"dhp.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
+                        }
+                        else
+                        {
+                            w.Line(Inv($"{K}RnnCell.Backward(dg, dhb, gates.Slice(row * {gh}, {gh}), relu: {(plan.Spec.Relu ? "true" : "false")});"));
+                            w.Line(Inv($"dg.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
+                        }
                     }
-                    else if (plan.IsGru)
+                    w.Line(Inv($"// Through the recurrent weight: ∂L/∂h_(t−1) = dStep · {layer.WeightHh.Key}{(plan.IsGru ? " + z⊙∂L/∂h_t." : ".")}"));
+                    w.Line(Inv($"{K}Gemm.AB(dhPrev, dStep, {layer.WeightHh.Property}, active, {h}, {gh}, accumulate: false);"));
+                    using (w.Block("for (int b = 0; b < active; b++)"))
                     {
-                        w.Line(Inv($"{Span} dhp = dHProj.Slice(row * {gh}, {gh});"));
-                        w.Line(Inv($"{K}GruCell.Backward(dg, dhp, dhDirect.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _hn{sx}.AsSpan(row * {h}, {h}), _hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                        w.Line(Inv($"dhp.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
+                        w.Line("if (s >= lengths[b]) continue;");
+                        if (plan.IsGru)
+                            w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhPrev.Slice(b * {h}, {h}), dhDirect.Slice(b * {h}, {h}), dh.Slice(b * {h}, {h}));"));
+                        else
+                            w.Line(Inv($"dhPrev.Slice(b * {h}, {h}).CopyTo(dh.Slice(b * {h}, {h}));"));
                     }
-                    else
-                    {
-                        w.Line(Inv($"{K}RnnCell.Backward(dg, dhb, gates.Slice(row * {gh}, {gh}), relu: {(plan.Spec.Relu ? "true" : "false")});"));
-                        w.Line(Inv($"dg.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
-                    }
-                }
-                w.Line(Inv($"// Through the recurrent weight: ∂L/∂h_(t−1) = dStep · {layer.WeightHh.Key}{(plan.IsGru ? " + z⊙∂L/∂h_t." : ".")}"));
-                w.Line(Inv($"{K}Gemm.AB(dhPrev, dStep, {layer.WeightHh.Property}, active, {h}, {gh}, accumulate: false);"));
-                using (w.Block("for (int b = 0; b < active; b++)"))
-                {
-                    w.Line("if (s >= lengths[b]) continue;");
-                    if (plan.IsGru)
-                        w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhPrev.Slice(b * {h}, {h}), dhDirect.Slice(b * {h}, {h}), dh.Slice(b * {h}, {h}));"));
-                    else
-                        w.Line(Inv($"dhPrev.Slice(b * {h}, {h}).CopyTo(dh.Slice(b * {h}, {h}));"));
                 }
             }
             w.Line();
@@ -814,9 +903,21 @@ internal static class NetworkEmitter
             w.Line("// Weight gradients: one GEMM each over all steps (padded steps hold zero gradient).");
             w.Line(Inv($"{RoSpan} input = {inputBuffer}.AsSpan(0, rows * {inW});"));
             w.Line(Inv($"{K}Gemm.AtB({layer.WeightIh.Property}Gradient, dGates, input, {gh}, {inW}, rows, accumulate: true);"));
-            w.Line(Inv($"{K}Gemm.AtB({layer.WeightHh.Property}Gradient, {dHProj}, _hPrev{sx}.AsSpan(0, rows * {h}), {gh}, {h}, rows, accumulate: true);"));
-            w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasIh.Property}Gradient, dGates, rows);"));
-            w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient, {dHProj}, rows);"));
+            if (plan.IsGruResetFirst)
+            {
+                w.Line(Inv($"// W_hrz meets h, W_hn meets r⊙h: two products, and dHProj holds [rows × {2 * h}] then [rows × {h}]."));
+                w.Line(Inv($"{K}Gemm.AtB({layer.WeightHh.Property}Gradient.Slice(0, {2 * h * h}), dHProj.Slice(0, rows * {2 * h}), _hPrev{sx}.AsSpan(0, rows * {h}), {2 * h}, {h}, rows, accumulate: true);"));
+                w.Line(Inv($"{K}Gemm.AtB({layer.WeightHh.Property}Gradient.Slice({2 * h * h}, {h * h}), dHProj.Slice(rows * {2 * h}, rows * {h}), _hn{sx}.AsSpan(0, rows * {h}), {h}, {h}, rows, accumulate: true);"));
+                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasIh.Property}Gradient, dGates, rows);"));
+                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient.Slice(0, {2 * h}), dHProj.Slice(0, rows * {2 * h}), rows);"));
+                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient.Slice({2 * h}, {h}), dHProj.Slice(rows * {2 * h}, rows * {h}), rows);"));
+            }
+            else
+            {
+                w.Line(Inv($"{K}Gemm.AtB({layer.WeightHh.Property}Gradient, {dHProj}, _hPrev{sx}.AsSpan(0, rows * {h}), {gh}, {h}, rows, accumulate: true);"));
+                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasIh.Property}Gradient, dGates, rows);"));
+                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient, {dHProj}, rows);"));
+            }
             w.Line();
             w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key}."));
             w.Line(Inv($"{K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));

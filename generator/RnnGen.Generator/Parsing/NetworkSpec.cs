@@ -18,7 +18,9 @@ internal sealed record NetworkSpec(
     bool Bidirectional,
     bool Relu,
     int VocabularySize,
-    int OutputSize);
+    int OutputSize,
+    bool LinearBeforeReset = true,
+    bool Peepholes = false);
 
 /// <summary>
 /// What the parsing stage yields per annotated class: a valid spec, or the diagnostics that say

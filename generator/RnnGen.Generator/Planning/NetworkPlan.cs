@@ -33,7 +33,7 @@ internal sealed record TensorPlan(string Key, string Property, int Offset, Equat
 }
 
 /// <summary>One recurrent layer in one direction, with the tensors it reads.</summary>
-internal sealed record LayerPlan(int Layer, bool Reverse, int InputSize, TensorPlan WeightIh, TensorPlan WeightHh, TensorPlan BiasIh, TensorPlan BiasHh)
+internal sealed record LayerPlan(int Layer, bool Reverse, int InputSize, TensorPlan WeightIh, TensorPlan WeightHh, TensorPlan BiasIh, TensorPlan BiasHh, TensorPlan? Peephole)
 {
     /// <summary>Index into [Layers·Directions] state tensors, PyTorch's h_n order.</summary>
     public int StateIndex(int directions) => Layer * directions + (Reverse ? 1 : 0);
@@ -69,7 +69,10 @@ internal sealed record NetworkPlan(
     public bool HasHead => Spec.OutputSize > 0;
     public bool IsLstm => Spec.Cell == Cell.Lstm;
     public bool IsGru => Spec.Cell == Cell.Gru;
-    public string CellName => Spec.Cell switch { Cell.Lstm => "LSTM", Cell.Gru => "GRU", _ => Spec.Relu ? "RNN (relu)" : "RNN (tanh)" };
+    /// <summary>GRU with r applied to h before W_hn (ONNX linear_before_reset = 0).</summary>
+    public bool IsGruResetFirst => IsGru && !Spec.LinearBeforeReset;
+    public bool HasPeepholes => IsLstm && Spec.Peepholes;
+    public string CellName => Spec.Cell switch { Cell.Lstm => Spec.Peepholes ? "LSTM with peepholes" : "LSTM", Cell.Gru => Spec.LinearBeforeReset ? "GRU" : "GRU (reset before the recurrent product)", _ => Spec.Relu ? "RNN (relu)" : "RNN (tanh)" };
     public string GateNames => Spec.Cell switch { Cell.Lstm => "i, f, g, o", Cell.Gru => "r, z, n", _ => "one gate" };
 }
 
@@ -110,7 +113,10 @@ internal static class NetworkPlanner
                 var whh = Add("weight_hh_l" + key, "WeightHh" + prop, InitKind.UniformHidden, h, $"hidden-to-hidden weights of {where}", gh, h);
                 var bih = Add("bias_ih_l" + key, "BiasIh" + prop, InitKind.UniformHidden, h, $"input-to-hidden bias of {where}", gh);
                 var bhh = Add("bias_hh_l" + key, "BiasHh" + prop, InitKind.UniformHidden, h, $"hidden-to-hidden bias of {where}", gh);
-                layers.Add(new LayerPlan(l, d == 1, input, wih, whh, bih, bhh));
+                TensorPlan? peephole = spec.Peepholes
+                    ? Add("weight_peephole_l" + key, "WeightPeephole" + prop, InitKind.UniformHidden, h, $"peephole weights of {where}, blocks i, f, o", 3 * h)
+                    : null;
+                layers.Add(new LayerPlan(l, d == 1, input, wih, whh, bih, bhh, peephole));
                 flops += 2L * gh * (input + h);
             }
         }
@@ -126,7 +132,9 @@ internal static class NetworkPlanner
 
         string cell = spec.Cell switch { Cell.Lstm => "Lstm", Cell.Gru => "Gru", _ => spec.Relu ? "Rnn(relu)" : "Rnn(tanh)" };
         string signature = string.Format(CultureInfo.InvariantCulture, "{0} I={1} H={2} L={3} {4} V={5} O={6}",
-            cell, spec.InputSize, h, spec.Layers, spec.Bidirectional ? "bidirectional" : "forward", spec.VocabularySize, spec.OutputSize);
+            cell, spec.InputSize, h, spec.Layers, spec.Bidirectional ? "bidirectional" : "forward", spec.VocabularySize, spec.OutputSize)
+            + (spec.Cell == Cell.Gru && !spec.LinearBeforeReset ? " reset-before-linear" : "")
+            + (spec.Peepholes ? " peepholes" : "");
 
         return new NetworkPlan(spec, gates, directions, layers.ToEquatableArray(), embedding, headWeight, headBias,
             tensors.ToEquatableArray(), offset, flops, signature);

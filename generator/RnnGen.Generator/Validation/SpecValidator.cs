@@ -44,6 +44,9 @@ internal static class SpecValidator
         if (raw.Arguments.TryGetValue("Nonlinearity", out RawArgument? nl) && cell != (int)Cell.Rnn)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionNotForCell, nl.Location ?? raw.AttributeLocation, "Nonlinearity", "Rnn", ((Cell)cell).ToString()));
 
+        bool linearBeforeReset = Flag(raw, "LinearBeforeReset", true, cell, (int)Cell.Gru, "Gru", diagnostics);
+        bool peepholes = Flag(raw, "Peepholes", false, cell, (int)Cell.Lstm, "Lstm", diagnostics);
+
         int input = Size(raw, "InputSize", required: true, MaxSize, diagnostics);
         int hidden = Size(raw, "HiddenSize", required: true, MaxSize, diagnostics);
         int layers = Size(raw, "Layers", required: false, MaxLayers, diagnostics, defaultValue: 1);
@@ -68,7 +71,7 @@ internal static class SpecValidator
         if (diagnostics.Count > 0) return new NetworkDeclaration(null, diagnostics.ToEquatableArray());
 
         var spec = new NetworkSpec(raw.Namespace, raw.ClassIdentifier, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
-            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output);
+            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output, linearBeforeReset, peepholes);
         return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
 
@@ -86,11 +89,23 @@ internal static class SpecValidator
     {
         if (s_generatedMembers.Contains(name)) return true;
         // Tensor views: WeightIhL0, BiasHhL2Reverse, WeightIhL1Gradient, and the per-layer methods ForwardL0, BackwardL1Reverse.
-        foreach (string prefix in new[] { "WeightIhL", "WeightHhL", "BiasIhL", "BiasHhL", "ForwardL", "BackwardL" })
+        foreach (string prefix in new[] { "WeightIhL", "WeightHhL", "BiasIhL", "BiasHhL", "WeightPeepholeL", "ForwardL", "BackwardL" })
         {
             if (name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Length > prefix.Length && char.IsDigit(name[prefix.Length])) return true;
         }
         return false;
+    }
+
+    // A bool option that only one cell kind understands: RNNG0007 when written on another cell.
+    private static bool Flag(RawDeclaration raw, string argument, bool defaultValue, int cell, int onlyCell, string cellName, List<DiagnosticInfo> diagnostics)
+    {
+        if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not bool value) return defaultValue;
+        if (cell != onlyCell)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionNotForCell, arg.Location ?? raw.AttributeLocation, argument, cellName, ((Cell)cell).ToString()));
+            return defaultValue;
+        }
+        return value;
     }
 
     private static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)

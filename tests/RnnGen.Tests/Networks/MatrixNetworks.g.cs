@@ -238,11 +238,29 @@ public partial class GruI64H128L1BiDense;
 [RecurrentNetwork(CellKind.Lstm, InputSize = 32, HiddenSize = 256, Layers = 1, VocabularySize = 13, OutputSize = 6)]
 public partial class LstmI32H256L1FwEmbHead;
 
+[RecurrentNetwork(CellKind.Gru, InputSize = 5, HiddenSize = 7, Layers = 1, LinearBeforeReset = false)]
+public partial class GruI5H7L1FwDenseResetFirst;
+
+[RecurrentNetwork(CellKind.Gru, InputSize = 5, HiddenSize = 7, Layers = 2, Direction = Direction.Bidirectional, VocabularySize = 13, OutputSize = 6, LinearBeforeReset = false)]
+public partial class GruI5H7L2BiEmbHeadResetFirst;
+
+[RecurrentNetwork(CellKind.Gru, InputSize = 5, HiddenSize = 33, Layers = 1, Direction = Direction.Bidirectional, LinearBeforeReset = false)]
+public partial class GruI5H33L1BiDenseResetFirst;
+
+[RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 7, Layers = 1, Peepholes = true)]
+public partial class LstmI5H7L1FwDensePeepholes;
+
+[RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 7, Layers = 2, Direction = Direction.Bidirectional, OutputSize = 6, Peepholes = true)]
+public partial class LstmI5H7L2BiDenseHeadPeepholes;
+
+[RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 33, Layers = 1, VocabularySize = 13, Peepholes = true)]
+public partial class LstmI5H33L1FwEmbPeepholes;
+
 public static partial class NetworkMatrix
 {
     public static readonly NetworkCase[] All =
     [
-        new("RnnI5H7L1FwDense", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 0, 0), seed =>
+        new("RnnI5H7L1FwDense", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 0, 0, true, false), seed =>
         {
             var n = new RnnI5H7L1FwDense(seed);
             return new NetworkAdapter(n,
@@ -250,7 +268,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1FwDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 0, 6), seed =>
+        new("RnnI5H7L1FwDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 0, 6, true, false), seed =>
         {
             var n = new RnnI5H7L1FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -258,7 +276,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1FwEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 13, 0), seed =>
+        new("RnnI5H7L1FwEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 13, 0, true, false), seed =>
         {
             var n = new RnnI5H7L1FwEmb(seed);
             return new NetworkAdapter(n,
@@ -266,7 +284,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1FwEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 13, 6), seed =>
+        new("RnnI5H7L1FwEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, false, false, 13, 6, true, false), seed =>
         {
             var n = new RnnI5H7L1FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -274,7 +292,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1BiDense", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 0, 0), seed =>
+        new("RnnI5H7L1BiDense", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 0, 0, true, false), seed =>
         {
             var n = new RnnI5H7L1BiDense(seed);
             return new NetworkAdapter(n,
@@ -282,7 +300,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1BiDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 0, 6), seed =>
+        new("RnnI5H7L1BiDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 0, 6, true, false), seed =>
         {
             var n = new RnnI5H7L1BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -290,7 +308,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1BiEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 13, 0), seed =>
+        new("RnnI5H7L1BiEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 13, 0, true, false), seed =>
         {
             var n = new RnnI5H7L1BiEmb(seed);
             return new NetworkAdapter(n,
@@ -298,7 +316,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L1BiEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 13, 6), seed =>
+        new("RnnI5H7L1BiEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 1, true, false, 13, 6, true, false), seed =>
         {
             var n = new RnnI5H7L1BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -306,7 +324,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2FwDenseRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 0, 0), seed =>
+        new("RnnI5H7L2FwDenseRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 0, 0, true, false), seed =>
         {
             var n = new RnnI5H7L2FwDenseRelu(seed);
             return new NetworkAdapter(n,
@@ -314,7 +332,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2FwDenseHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 0, 6), seed =>
+        new("RnnI5H7L2FwDenseHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 0, 6, true, false), seed =>
         {
             var n = new RnnI5H7L2FwDenseHeadRelu(seed);
             return new NetworkAdapter(n,
@@ -322,7 +340,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2FwEmbRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 13, 0), seed =>
+        new("RnnI5H7L2FwEmbRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 13, 0, true, false), seed =>
         {
             var n = new RnnI5H7L2FwEmbRelu(seed);
             return new NetworkAdapter(n,
@@ -330,7 +348,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2FwEmbHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 13, 6), seed =>
+        new("RnnI5H7L2FwEmbHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, false, true, 13, 6, true, false), seed =>
         {
             var n = new RnnI5H7L2FwEmbHeadRelu(seed);
             return new NetworkAdapter(n,
@@ -338,7 +356,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2BiDenseRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 0, 0), seed =>
+        new("RnnI5H7L2BiDenseRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 0, 0, true, false), seed =>
         {
             var n = new RnnI5H7L2BiDenseRelu(seed);
             return new NetworkAdapter(n,
@@ -346,7 +364,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2BiDenseHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 0, 6), seed =>
+        new("RnnI5H7L2BiDenseHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 0, 6, true, false), seed =>
         {
             var n = new RnnI5H7L2BiDenseHeadRelu(seed);
             return new NetworkAdapter(n,
@@ -354,7 +372,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2BiEmbRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 13, 0), seed =>
+        new("RnnI5H7L2BiEmbRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 13, 0, true, false), seed =>
         {
             var n = new RnnI5H7L2BiEmbRelu(seed);
             return new NetworkAdapter(n,
@@ -362,7 +380,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L2BiEmbHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 13, 6), seed =>
+        new("RnnI5H7L2BiEmbHeadRelu", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 13, 6, true, false), seed =>
         {
             var n = new RnnI5H7L2BiEmbHeadRelu(seed);
             return new NetworkAdapter(n,
@@ -370,7 +388,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3FwDense", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 0, 0), seed =>
+        new("RnnI5H7L3FwDense", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 0, 0, true, false), seed =>
         {
             var n = new RnnI5H7L3FwDense(seed);
             return new NetworkAdapter(n,
@@ -378,7 +396,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3FwDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 0, 6), seed =>
+        new("RnnI5H7L3FwDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 0, 6, true, false), seed =>
         {
             var n = new RnnI5H7L3FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -386,7 +404,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3FwEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 13, 0), seed =>
+        new("RnnI5H7L3FwEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 13, 0, true, false), seed =>
         {
             var n = new RnnI5H7L3FwEmb(seed);
             return new NetworkAdapter(n,
@@ -394,7 +412,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3FwEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 13, 6), seed =>
+        new("RnnI5H7L3FwEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, false, false, 13, 6, true, false), seed =>
         {
             var n = new RnnI5H7L3FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -402,7 +420,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3BiDense", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 0, 0), seed =>
+        new("RnnI5H7L3BiDense", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 0, 0, true, false), seed =>
         {
             var n = new RnnI5H7L3BiDense(seed);
             return new NetworkAdapter(n,
@@ -410,7 +428,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3BiDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 0, 6), seed =>
+        new("RnnI5H7L3BiDenseHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 0, 6, true, false), seed =>
         {
             var n = new RnnI5H7L3BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -418,7 +436,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3BiEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 13, 0), seed =>
+        new("RnnI5H7L3BiEmb", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 13, 0, true, false), seed =>
         {
             var n = new RnnI5H7L3BiEmb(seed);
             return new NetworkAdapter(n,
@@ -426,7 +444,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI5H7L3BiEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 13, 6), seed =>
+        new("RnnI5H7L3BiEmbHead", new NetworkConfig(CellKind.Rnn, 5, 7, 3, true, false, 13, 6, true, false), seed =>
         {
             var n = new RnnI5H7L3BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -434,7 +452,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1FwDense", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 0, 0), seed =>
+        new("LstmI5H7L1FwDense", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI5H7L1FwDense(seed);
             return new NetworkAdapter(n,
@@ -442,7 +460,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1FwDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 0, 6), seed =>
+        new("LstmI5H7L1FwDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI5H7L1FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -450,7 +468,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1FwEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 13, 0), seed =>
+        new("LstmI5H7L1FwEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 13, 0, true, false), seed =>
         {
             var n = new LstmI5H7L1FwEmb(seed);
             return new NetworkAdapter(n,
@@ -458,7 +476,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1FwEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 13, 6), seed =>
+        new("LstmI5H7L1FwEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI5H7L1FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -466,7 +484,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1BiDense", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 0, 0), seed =>
+        new("LstmI5H7L1BiDense", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI5H7L1BiDense(seed);
             return new NetworkAdapter(n,
@@ -474,7 +492,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1BiDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 0, 6), seed =>
+        new("LstmI5H7L1BiDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI5H7L1BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -482,7 +500,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1BiEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 13, 0), seed =>
+        new("LstmI5H7L1BiEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 13, 0, true, false), seed =>
         {
             var n = new LstmI5H7L1BiEmb(seed);
             return new NetworkAdapter(n,
@@ -490,7 +508,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L1BiEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 13, 6), seed =>
+        new("LstmI5H7L1BiEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 1, true, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI5H7L1BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -498,7 +516,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2FwDense", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 0, 0), seed =>
+        new("LstmI5H7L2FwDense", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI5H7L2FwDense(seed);
             return new NetworkAdapter(n,
@@ -506,7 +524,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2FwDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 0, 6), seed =>
+        new("LstmI5H7L2FwDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI5H7L2FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -514,7 +532,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2FwEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 13, 0), seed =>
+        new("LstmI5H7L2FwEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 13, 0, true, false), seed =>
         {
             var n = new LstmI5H7L2FwEmb(seed);
             return new NetworkAdapter(n,
@@ -522,7 +540,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2FwEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 13, 6), seed =>
+        new("LstmI5H7L2FwEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, false, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI5H7L2FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -530,7 +548,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2BiDense", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 0), seed =>
+        new("LstmI5H7L2BiDense", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI5H7L2BiDense(seed);
             return new NetworkAdapter(n,
@@ -538,7 +556,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2BiDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 6), seed =>
+        new("LstmI5H7L2BiDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI5H7L2BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -546,7 +564,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2BiEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 13, 0), seed =>
+        new("LstmI5H7L2BiEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 13, 0, true, false), seed =>
         {
             var n = new LstmI5H7L2BiEmb(seed);
             return new NetworkAdapter(n,
@@ -554,7 +572,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L2BiEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 13, 6), seed =>
+        new("LstmI5H7L2BiEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI5H7L2BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -562,7 +580,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3FwDense", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 0, 0), seed =>
+        new("LstmI5H7L3FwDense", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI5H7L3FwDense(seed);
             return new NetworkAdapter(n,
@@ -570,7 +588,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3FwDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 0, 6), seed =>
+        new("LstmI5H7L3FwDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI5H7L3FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -578,7 +596,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3FwEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 13, 0), seed =>
+        new("LstmI5H7L3FwEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 13, 0, true, false), seed =>
         {
             var n = new LstmI5H7L3FwEmb(seed);
             return new NetworkAdapter(n,
@@ -586,7 +604,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3FwEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 13, 6), seed =>
+        new("LstmI5H7L3FwEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, false, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI5H7L3FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -594,7 +612,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3BiDense", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 0, 0), seed =>
+        new("LstmI5H7L3BiDense", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI5H7L3BiDense(seed);
             return new NetworkAdapter(n,
@@ -602,7 +620,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3BiDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 0, 6), seed =>
+        new("LstmI5H7L3BiDenseHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI5H7L3BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -610,7 +628,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3BiEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 13, 0), seed =>
+        new("LstmI5H7L3BiEmb", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 13, 0, true, false), seed =>
         {
             var n = new LstmI5H7L3BiEmb(seed);
             return new NetworkAdapter(n,
@@ -618,7 +636,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("LstmI5H7L3BiEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 13, 6), seed =>
+        new("LstmI5H7L3BiEmbHead", new NetworkConfig(CellKind.Lstm, 5, 7, 3, true, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI5H7L3BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -626,7 +644,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1FwDense", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 0), seed =>
+        new("GruI5H7L1FwDense", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 0, true, false), seed =>
         {
             var n = new GruI5H7L1FwDense(seed);
             return new NetworkAdapter(n,
@@ -634,7 +652,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1FwDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 6), seed =>
+        new("GruI5H7L1FwDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 6, true, false), seed =>
         {
             var n = new GruI5H7L1FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -642,7 +660,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1FwEmb", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 13, 0), seed =>
+        new("GruI5H7L1FwEmb", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 13, 0, true, false), seed =>
         {
             var n = new GruI5H7L1FwEmb(seed);
             return new NetworkAdapter(n,
@@ -650,7 +668,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1FwEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 13, 6), seed =>
+        new("GruI5H7L1FwEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 13, 6, true, false), seed =>
         {
             var n = new GruI5H7L1FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -658,7 +676,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1BiDense", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 0, 0), seed =>
+        new("GruI5H7L1BiDense", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 0, 0, true, false), seed =>
         {
             var n = new GruI5H7L1BiDense(seed);
             return new NetworkAdapter(n,
@@ -666,7 +684,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1BiDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 0, 6), seed =>
+        new("GruI5H7L1BiDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 0, 6, true, false), seed =>
         {
             var n = new GruI5H7L1BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -674,7 +692,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1BiEmb", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 13, 0), seed =>
+        new("GruI5H7L1BiEmb", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 13, 0, true, false), seed =>
         {
             var n = new GruI5H7L1BiEmb(seed);
             return new NetworkAdapter(n,
@@ -682,7 +700,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L1BiEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 13, 6), seed =>
+        new("GruI5H7L1BiEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 1, true, false, 13, 6, true, false), seed =>
         {
             var n = new GruI5H7L1BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -690,7 +708,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2FwDense", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 0, 0), seed =>
+        new("GruI5H7L2FwDense", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 0, 0, true, false), seed =>
         {
             var n = new GruI5H7L2FwDense(seed);
             return new NetworkAdapter(n,
@@ -698,7 +716,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2FwDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 0, 6), seed =>
+        new("GruI5H7L2FwDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 0, 6, true, false), seed =>
         {
             var n = new GruI5H7L2FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -706,7 +724,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2FwEmb", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 13, 0), seed =>
+        new("GruI5H7L2FwEmb", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 13, 0, true, false), seed =>
         {
             var n = new GruI5H7L2FwEmb(seed);
             return new NetworkAdapter(n,
@@ -714,7 +732,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2FwEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 13, 6), seed =>
+        new("GruI5H7L2FwEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, false, false, 13, 6, true, false), seed =>
         {
             var n = new GruI5H7L2FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -722,7 +740,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2BiDense", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 0, 0), seed =>
+        new("GruI5H7L2BiDense", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 0, 0, true, false), seed =>
         {
             var n = new GruI5H7L2BiDense(seed);
             return new NetworkAdapter(n,
@@ -730,7 +748,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2BiDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 0, 6), seed =>
+        new("GruI5H7L2BiDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 0, 6, true, false), seed =>
         {
             var n = new GruI5H7L2BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -738,7 +756,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2BiEmb", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 13, 0), seed =>
+        new("GruI5H7L2BiEmb", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 13, 0, true, false), seed =>
         {
             var n = new GruI5H7L2BiEmb(seed);
             return new NetworkAdapter(n,
@@ -746,7 +764,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L2BiEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 13, 6), seed =>
+        new("GruI5H7L2BiEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 13, 6, true, false), seed =>
         {
             var n = new GruI5H7L2BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -754,7 +772,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3FwDense", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 0, 0), seed =>
+        new("GruI5H7L3FwDense", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 0, 0, true, false), seed =>
         {
             var n = new GruI5H7L3FwDense(seed);
             return new NetworkAdapter(n,
@@ -762,7 +780,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3FwDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 0, 6), seed =>
+        new("GruI5H7L3FwDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 0, 6, true, false), seed =>
         {
             var n = new GruI5H7L3FwDenseHead(seed);
             return new NetworkAdapter(n,
@@ -770,7 +788,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3FwEmb", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 13, 0), seed =>
+        new("GruI5H7L3FwEmb", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 13, 0, true, false), seed =>
         {
             var n = new GruI5H7L3FwEmb(seed);
             return new NetworkAdapter(n,
@@ -778,7 +796,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3FwEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 13, 6), seed =>
+        new("GruI5H7L3FwEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, false, false, 13, 6, true, false), seed =>
         {
             var n = new GruI5H7L3FwEmbHead(seed);
             return new NetworkAdapter(n,
@@ -786,7 +804,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3BiDense", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 0, 0), seed =>
+        new("GruI5H7L3BiDense", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 0, 0, true, false), seed =>
         {
             var n = new GruI5H7L3BiDense(seed);
             return new NetworkAdapter(n,
@@ -794,7 +812,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3BiDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 0, 6), seed =>
+        new("GruI5H7L3BiDenseHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 0, 6, true, false), seed =>
         {
             var n = new GruI5H7L3BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -802,7 +820,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3BiEmb", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 13, 0), seed =>
+        new("GruI5H7L3BiEmb", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 13, 0, true, false), seed =>
         {
             var n = new GruI5H7L3BiEmb(seed);
             return new NetworkAdapter(n,
@@ -810,7 +828,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("GruI5H7L3BiEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 13, 6), seed =>
+        new("GruI5H7L3BiEmbHead", new NetworkConfig(CellKind.Gru, 5, 7, 3, true, false, 13, 6, true, false), seed =>
         {
             var n = new GruI5H7L3BiEmbHead(seed);
             return new NetworkAdapter(n,
@@ -818,7 +836,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("LstmI16H33L1BiDenseHead", new NetworkConfig(CellKind.Lstm, 16, 33, 1, true, false, 0, 6), seed =>
+        new("LstmI16H33L1BiDenseHead", new NetworkConfig(CellKind.Lstm, 16, 33, 1, true, false, 0, 6, true, false), seed =>
         {
             var n = new LstmI16H33L1BiDenseHead(seed);
             return new NetworkAdapter(n,
@@ -826,7 +844,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("GruI16H33L2FwEmb", new NetworkConfig(CellKind.Gru, 16, 33, 2, false, false, 13, 0), seed =>
+        new("GruI16H33L2FwEmb", new NetworkConfig(CellKind.Gru, 16, 33, 2, false, false, 13, 0, true, false), seed =>
         {
             var n = new GruI16H33L2FwEmb(seed);
             return new NetworkAdapter(n,
@@ -834,7 +852,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("RnnI16H33L1FwDense", new NetworkConfig(CellKind.Rnn, 16, 33, 1, false, false, 0, 0), seed =>
+        new("RnnI16H33L1FwDense", new NetworkConfig(CellKind.Rnn, 16, 33, 1, false, false, 0, 0, true, false), seed =>
         {
             var n = new RnnI16H33L1FwDense(seed);
             return new NetworkAdapter(n,
@@ -842,7 +860,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("LstmI64H128L1FwDense", new NetworkConfig(CellKind.Lstm, 64, 128, 1, false, false, 0, 0), seed =>
+        new("LstmI64H128L1FwDense", new NetworkConfig(CellKind.Lstm, 64, 128, 1, false, false, 0, 0, true, false), seed =>
         {
             var n = new LstmI64H128L1FwDense(seed);
             return new NetworkAdapter(n,
@@ -850,7 +868,7 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
         }),
-        new("GruI64H128L1BiDense", new NetworkConfig(CellKind.Gru, 64, 128, 1, true, false, 0, 0), seed =>
+        new("GruI64H128L1BiDense", new NetworkConfig(CellKind.Gru, 64, 128, 1, true, false, 0, 0, true, false), seed =>
         {
             var n = new GruI64H128L1BiDense(seed);
             return new NetworkAdapter(n,
@@ -858,9 +876,57 @@ public static partial class NetworkMatrix
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
                 n.CreateReplica);
         }),
-        new("LstmI32H256L1FwEmbHead", new NetworkConfig(CellKind.Lstm, 32, 256, 1, false, false, 13, 6), seed =>
+        new("LstmI32H256L1FwEmbHead", new NetworkConfig(CellKind.Lstm, 32, 256, 1, false, false, 13, 6, true, false), seed =>
         {
             var n = new LstmI32H256L1FwEmbHead(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih, fc, ic); else n.Forward(tokens, lengths, output, fh, ih, fc, ic); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
+                n.CreateReplica);
+        }),
+        new("GruI5H7L1FwDenseResetFirst", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 0, false, false), seed =>
+        {
+            var n = new GruI5H7L1FwDenseResetFirst(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih); else n.Forward(inputs, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
+                n.CreateReplica);
+        }),
+        new("GruI5H7L2BiEmbHeadResetFirst", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 13, 6, false, false), seed =>
+        {
+            var n = new GruI5H7L2BiEmbHeadResetFirst(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih); else n.Forward(tokens, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
+                n.CreateReplica);
+        }),
+        new("GruI5H33L1BiDenseResetFirst", new NetworkConfig(CellKind.Gru, 5, 33, 1, true, false, 0, 0, false, false), seed =>
+        {
+            var n = new GruI5H33L1BiDenseResetFirst(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih); else n.Forward(inputs, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
+                n.CreateReplica);
+        }),
+        new("LstmI5H7L1FwDensePeepholes", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 0, 0, true, true), seed =>
+        {
+            var n = new LstmI5H7L1FwDensePeepholes(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih, fc, ic); else n.Forward(inputs, lengths, output, fh, ih, fc, ic); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
+                n.CreateReplica);
+        }),
+        new("LstmI5H7L2BiDenseHeadPeepholes", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 6, true, true), seed =>
+        {
+            var n = new LstmI5H7L2BiDenseHeadPeepholes(seed);
+            return new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih, fc, ic); else n.Forward(inputs, lengths, output, fh, ih, fc, ic); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
+                n.CreateReplica);
+        }),
+        new("LstmI5H33L1FwEmbPeepholes", new NetworkConfig(CellKind.Lstm, 5, 33, 1, false, false, 13, 0, true, true), seed =>
+        {
+            var n = new LstmI5H33L1FwEmbPeepholes(seed);
             return new NetworkAdapter(n,
                 (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih, fc, ic); else n.Forward(tokens, lengths, output, fh, ih, fc, ic); },
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),

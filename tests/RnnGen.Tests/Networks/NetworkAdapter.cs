@@ -3,7 +3,8 @@ using System;
 namespace RnnGen.Tests.Networks;
 
 /// <summary>The shape of a declared test network, as the scalar reference needs it.</summary>
-public sealed record NetworkConfig(CellKind Cell, int InputSize, int HiddenSize, int Layers, bool Bidirectional, bool Relu, int VocabularySize, int OutputSize)
+public sealed record NetworkConfig(CellKind Cell, int InputSize, int HiddenSize, int Layers, bool Bidirectional, bool Relu, int VocabularySize, int OutputSize,
+    bool LinearBeforeReset = true, bool Peepholes = false)
 {
     public int Directions => Bidirectional ? 2 : 1;
     public int Gates => Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };

@@ -8,22 +8,31 @@ cells = {"Rnn": "Rnn", "Lstm": "Lstm", "Gru": "Gru"}
 cases = []
 for cell, layers, bi, emb, head in itertools.product(["Rnn", "Lstm", "Gru"], [1, 2, 3], [False, True], [False, True], [False, True]):
     cases.append((cell, 5, 7, layers, bi, emb, head, cell == "Rnn" and layers == 2))
+# ONNX variants: GRU with the reset before the recurrent product, LSTM with peepholes.
+variants = [("Gru", 5, 7, 1, False, False, False, False, "ResetFirst"), ("Gru", 5, 7, 2, True, True, True, False, "ResetFirst"),
+            ("Gru", 5, 33, 1, True, False, False, False, "ResetFirst"),
+            ("Lstm", 5, 7, 1, False, False, False, False, "Peepholes"), ("Lstm", 5, 7, 2, True, False, True, False, "Peepholes"),
+            ("Lstm", 5, 33, 1, False, True, False, False, "Peepholes")]
 # typical and odd sizes
 cases += [("Lstm", 16, 33, 1, True, False, True, False), ("Gru", 16, 33, 2, False, True, False, False),
           ("Rnn", 16, 33, 1, False, False, False, False),
           ("Lstm", 64, 128, 1, False, False, False, False), ("Gru", 64, 128, 1, True, False, False, False),
           ("Lstm", 32, 256, 1, False, True, True, False)]
 
+cases = [c + ("",) for c in cases] + variants
 out = ["// Written by make_matrix.py: the configuration matrix of the numerical tests. Do not edit by hand.",
        "using System;", "using RnnGen;", "", "namespace RnnGen.Tests.Networks;", ""]
 entries = []
-for (cell, i, h, layers, bi, emb, head, relu) in cases:
-    name = f"{cell}I{i}H{h}L{layers}{'Bi' if bi else 'Fw'}{'Emb' if emb else 'Dense'}{'Head' if head else ''}{'Relu' if relu else ''}"
+for (cell, i, h, layers, bi, emb, head, relu, variant) in cases:
+    if variant: relu = False
+    name = f"{cell}I{i}H{h}L{layers}{'Bi' if bi else 'Fw'}{'Emb' if emb else 'Dense'}{'Head' if head else ''}{'Relu' if relu else ''}{variant}"
     args = [f"CellKind.{cell}", f"InputSize = {i}", f"HiddenSize = {h}", f"Layers = {layers}"]
     if bi: args.append("Direction = Direction.Bidirectional")
     if emb: args.append("VocabularySize = 13")
     if head: args.append("OutputSize = 6")
     if relu: args.append("Nonlinearity = Nonlinearity.Relu")
+    if variant == "ResetFirst": args.append("LinearBeforeReset = false")
+    if variant == "Peepholes": args.append("Peepholes = true")
     out.append(f"[RecurrentNetwork({', '.join(args)})]")
     out.append(f"public partial class {name};")
     out.append("")
@@ -32,7 +41,7 @@ for (cell, i, h, layers, bi, emb, head, relu) in cases:
     cellf = ", fc, ic" if lstm else ""
     cellb = ", dFinalCell, dInitialCell" if lstm else ""
     dIn = "" if emb else "dInputs, "
-    entries.append(f'''        new("{name}", new NetworkConfig(CellKind.{cell}, {i}, {h}, {layers}, {str(bi).lower()}, {str(relu).lower()}, {13 if emb else 0}, {6 if head else 0}), seed =>
+    entries.append(f'''        new("{name}", new NetworkConfig(CellKind.{cell}, {i}, {h}, {layers}, {str(bi).lower()}, {str(relu).lower()}, {13 if emb else 0}, {6 if head else 0}, {"false" if variant == "ResetFirst" else "true"}, {"true" if variant == "Peepholes" else "false"}), seed =>
         {{
             var n = new {name}(seed);
             return new NetworkAdapter(n,

@@ -49,6 +49,7 @@ public static class ScalarReference
                 string suffix = l + (d == 1 ? "_reverse" : "");
                 double[] wih = Tensor("weight_ih_l" + suffix, out int inW), whh = Tensor("weight_hh_l" + suffix, out _);
                 double[] bih = Tensor("bias_ih_l" + suffix, out _), bhh = Tensor("bias_hh_l" + suffix, out _);
+                double[]? peep = cfg.Peepholes ? Tensor("weight_peephole_l" + suffix, out _) : null;
                 int state = l * D + d;
                 for (int b = 0; b < batch; b++)
                 {
@@ -83,14 +84,25 @@ public static class ScalarReference
                                     hNew[j] = cfg.Relu ? Math.Max(0, pre) : Math.Tanh(pre);
                                     break;
                                 case CellKind.Lstm:
-                                    double ig = Sigmoid(a[j] + r[j]), fg = Sigmoid(a[H + j] + r[H + j]);
-                                    double gg = Math.Tanh(a[2 * H + j] + r[2 * H + j]), og = Sigmoid(a[3 * H + j] + r[3 * H + j]);
+                                    // Peepholes (i, f, o blocks): i and f see c_{t−1}, o sees c_t.
+                                    double pi = peep is null ? 0 : peep[j] * c[j], pf = peep is null ? 0 : peep[H + j] * c[j];
+                                    double ig = Sigmoid(a[j] + r[j] + pi), fg = Sigmoid(a[H + j] + r[H + j] + pf);
+                                    double gg = Math.Tanh(a[2 * H + j] + r[2 * H + j]);
                                     c[j] = fg * c[j] + ig * gg;
+                                    double og = Sigmoid(a[3 * H + j] + r[3 * H + j] + (peep is null ? 0 : peep[2 * H + j] * c[j]));
                                     hNew[j] = og * Math.Tanh(c[j]);
                                     break;
                                 default:
                                     double rg = Sigmoid(a[j] + r[j]), zg = Sigmoid(a[H + j] + r[H + j]);
-                                    double ng = Math.Tanh(a[2 * H + j] + rg * r[2 * H + j]);
+                                    double recurrent;
+                                    if (cfg.LinearBeforeReset) recurrent = rg * r[2 * H + j];
+                                    else
+                                    {
+                                        // W_hn (r ⊙ h) + b_hn, with r for every unit
+                                        recurrent = bhh[2 * H + j];
+                                        for (int k = 0; k < H; k++) recurrent += whh[(2 * H + j) * H + k] * Sigmoid(a[k] + r[k]) * h[k];
+                                    }
+                                    double ng = Math.Tanh(a[2 * H + j] + recurrent);
                                     hNew[j] = (1 - zg) * ng + zg * h[j];
                                     break;
                             }
