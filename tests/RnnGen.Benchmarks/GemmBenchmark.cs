@@ -18,8 +18,12 @@ internal static class GemmBenchmark
         ("input gradient", "AB", 3200, 256, 1024),
         ("recurrent GEMV, batch 1", "ABt", 1, 1024, 256),
         ("recurrent, batch 64", "ABt", 64, 1024, 256),
+        ("  same, W packed once", "ABt*", 64, 1024, 256),
+        ("recurrent, batch 4", "ABt", 4, 1024, 256),
+        ("  same, W packed once", "ABt*", 4, 1024, 256),
         ("recurrent back, batch 1", "AB", 1, 256, 1024),
         ("recurrent back, batch 64", "AB", 64, 256, 1024),
+        ("  same, W packed once", "AB*", 64, 256, 1024),
         ("odd sizes H=33", "ABt", 257, 132, 33),
     ];
 
@@ -31,19 +35,29 @@ internal static class GemmBenchmark
         Console.WriteLine($"GFLOP/s = 2·m·n·k / time; best of {Runs} timed runs after warm-up; operands reused call after call, as in a training loop.");
         Console.WriteLine($"load average at start: {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine($"{"shape",-26} {"op",-4} {"m",5} {"n",5} {"k",5}  {"1 thread",9} {"2 threads",9} {"simple",8}  {"µs/call",8}");
+        Console.WriteLine($"{"shape",-26} {"op",-5} {"m",5} {"n",5} {"k",5}  {"1 thread",9} {"2 threads",9} {"simple",8}  {"µs/call",8}");
         double seconds = quick ? 0.005 : 0.02;
         foreach (var s in Shapes)
         {
-            Product product = s.Op switch { "ABt" => Gemm.ABt, "AB" => Gemm.AB, _ => Gemm.AtB };
-            Product simple = s.Op switch { "ABt" => Simple.ABt, "AB" => Simple.AB, _ => Simple.AtB };
             var rng = new Random(42);
             float[] a = Fill(rng, s.M * s.K), b = Fill(rng, s.N * s.K), c = new float[s.M * s.N];
+            // "ABt*" and "AB*": the weight is packed once (Gemm.PackBt / PackB) and every call is APackedB.
+            float[] packed = new float[Gemm.PackedLength(s.N, s.K)];
+            if (s.Op == "ABt*") Gemm.PackBt(packed, b, s.N, s.K);
+            if (s.Op == "AB*") Gemm.PackB(packed, b, s.K, s.N);
+            Product product = s.Op switch
+            {
+                "ABt" => Gemm.ABt,
+                "AB" => Gemm.AB,
+                "AtB" => Gemm.AtB,
+                _ => (c, a, _, m, n, k, accumulate, threads) => Gemm.APackedB(c, a, packed, m, n, k, accumulate, threads),
+            };
+            Product simple = s.Op switch { "ABt" or "ABt*" => Simple.ABt, "AB" or "AB*" => Simple.AB, _ => Simple.AtB };
             double flops = 2.0 * s.M * s.N * s.K;
             double t1 = Time(() => product(c, a, b, s.M, s.N, s.K, false, 1), seconds);
             double t2 = Time(() => product(c, a, b, s.M, s.N, s.K, false, 2), seconds);
             double ts = Time(() => simple(c, a, b, s.M, s.N, s.K, false, 1), seconds);
-            Console.WriteLine($"{s.Name,-26} {s.Op,-4} {s.M,5} {s.N,5} {s.K,5}  {flops / t1 * 1e-9,9:F1} {flops / t2 * 1e-9,9:F1} {flops / ts * 1e-9,8:F1}  {t1 * 1e6,8:F1}");
+            Console.WriteLine($"{s.Name,-26} {s.Op,-5} {s.M,5} {s.N,5} {s.K,5}  {flops / t1 * 1e-9,9:F1} {flops / t2 * 1e-9,9:F1} {flops / ts * 1e-9,8:F1}  {t1 * 1e6,8:F1}");
         }
     }
 

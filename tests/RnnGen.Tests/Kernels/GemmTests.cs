@@ -138,6 +138,80 @@ public sealed class GemmTests
         Assert.Equal(0, allocated);
     }
 
+    public static IEnumerable<object[]> PackedShapes()
+    {
+        (int M, int N, int K)[] shapes =
+        [
+            (1, 1024, 256), (2, 100, 33), (3, 65, 300), (4, 7, 1), (1, 33, 7), (5, 257, 128),
+            (64, 1024, 256), (33, 100, 257), (8, 64, 520), (100, 7, 33), (4, 96, 0),
+        ];
+        foreach (Op op in new[] { Op.ABt, Op.AB })
+            foreach (var (m, n, k) in shapes)
+                yield return [op, m, n, k];
+    }
+
+    // APackedB with B packed by PackBt (for ABt) or PackB (for AB): against the reference, bitwise
+    // equal to the unpacked product when m > 4, and independent of the thread count.
+    [Theory]
+    [MemberData(nameof(PackedShapes))]
+    public void PrepackedOperand_MatchesReferenceAndUnpackedProduct(Op op, int m, int n, int k)
+    {
+        var rng = new Random(m * 7919 + n * 31 + k);
+        const int guard = 40;
+        float[] a = Random(rng, m * k + guard), b = Random(rng, n * k + guard);
+        float[] packed = new float[Gemm.PackedLength(n, k) + guard];
+        Array.Fill(packed, float.NaN);
+        if (op == Op.ABt) Gemm.PackBt(packed, b, n, k); else Gemm.PackB(packed, b, k, n);
+        for (int i = Gemm.PackedLength(n, k); i < packed.Length; i++)
+            Assert.True(float.IsNaN(packed[i]), $"PackB wrote past PackedLength at {i}.");
+
+        foreach (bool accumulate in new[] { false, true })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                float[] c = Random(new Random(3), m * n + guard);
+                for (int i = m * n; i < c.Length; i++) c[i] = float.NaN;
+                float[] c0 = (float[])c.Clone();
+                float[] unpacked = (float[])c.Clone();
+                Gemm.APackedB(c, a, packed, m, n, k, accumulate, threads);
+                Call(op, unpacked, a, b, m, n, k, accumulate, threads: 1);
+
+                string? violation = Violation(op, c, a, b, accumulate ? c0 : null, m, n, k);
+                Assert.True(violation is null, $"APackedB ({op}) m={m} n={n} k={k} accumulate={accumulate} threads={threads}: {violation}");
+                for (int i = m * n; i < c.Length; i++) Assert.True(float.IsNaN(c[i]), $"wrote past the end of C at {i}.");
+                if (m > GemmSmall.MaxRows)
+                    for (int i = 0; i < m * n; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(unpacked[i]),
+                            $"APackedB ({op}) m={m} n={n} k={k}: element {i} is {c[i]:R}, unpacked {unpacked[i]:R}.");
+            }
+    }
+
+    // The packed layout does not depend on the kernels: pack on one instruction set, use on another.
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(2, 0)]
+    [InlineData(1, 2)]
+    [InlineData(2, 1)]
+    public void PackedLayout_IsTheSameForEveryInstructionSet(int packIsa, int useIsa)
+    {
+        const int m = 9, n = 70, k = 300;
+        var rng = new Random(17);
+        float[] a = Random(rng, m * k), b = Random(rng, n * k), c = new float[m * n];
+        float[] packed = new float[Gemm.PackedLength(n, k)];
+        try
+        {
+            GemmDispatch.LimitCurrentThread((GemmIsa)packIsa);
+            Gemm.PackBt(packed, b, n, k);
+            GemmDispatch.LimitCurrentThread((GemmIsa)useIsa);
+            Gemm.APackedB(c, a, packed, m, n, k, false);
+            Gemm.APackedB(c.AsSpan(0, 3 * n), a, packed, 3, n, k, false);
+        }
+        finally
+        {
+            GemmDispatch.LimitCurrentThread(null);
+        }
+        Assert.Null(Violation(Op.ABt, c, a, b, null, m, n, k));
+    }
+
     [Fact]
     public void Reference_IsTheDoubleSumRoundedOnce()
     {
