@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -8,8 +9,9 @@ namespace RnnGen.Kernels;
 /// Column-split parallel products on persistent helper threads. The caller computes the first block
 /// of columns itself and helper t computes block t; each part packs into its own thread's buffers, so
 /// on two cores each core streams only its half of a weight (which then stays in that core's L2 —
-/// DeepCPU's private-cache partitioning). Helpers are created on first use, park on a semaphore
-/// between calls and allocate nothing per call.
+/// DeepCPU's private-cache partitioning). Helpers are created on first use and allocate nothing per
+/// call. After a job a helper spins for <see cref="SpinTicks"/> before parking on a semaphore, so
+/// back-to-back calls (one per time step) do not pay a kernel wake-up each.
 /// </summary>
 internal static unsafe class GemmParallel
 {
@@ -19,6 +21,9 @@ internal static unsafe class GemmParallel
 
     /// <summary>Below this many multiply-adds a second thread costs more to wake than it saves.</summary>
     internal const long MinimumWork = 1L << 16;
+
+    /// <summary>How long an idle helper polls for the next job before it blocks (about 100 µs).</summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
     private static readonly object s_gate = new();
     private static Helper[] s_helpers = [];
@@ -37,10 +42,28 @@ internal static unsafe class GemmParallel
 
     private sealed class Helper
     {
-        public readonly SemaphoreSlim Start = new(0);
-        public readonly ManualResetEventSlim Done = new(false);
+        public readonly SemaphoreSlim Wake = new(0);
+        public int Posted;     // jobs posted by the caller (written under s_gate)
+        public int Completed;  // jobs finished by the helper
+        public int Sleeping;   // 1 while the helper is (about to be) blocked on Wake
         public int Part;
         public ExceptionDispatchInfo? Error;
+
+        // Caller side: hand over the next job and wake the helper if it parked.
+        public void Post(int part)
+        {
+            Part = part;
+            Error = null;
+            Volatile.Write(ref Posted, Posted + 1);
+            if (Interlocked.CompareExchange(ref Sleeping, 0, 1) == 1) Wake.Release();
+        }
+
+        // Caller side: wait for the job posted last.
+        public void WaitCompleted()
+        {
+            SpinWait spin = default;
+            while (Volatile.Read(ref Completed) != Posted) spin.SpinOnce(sleep1Threshold: -1);
+        }
     }
 
     /// <summary>Runs the product on <paramref name="parts"/> threads, the caller included.</summary>
@@ -61,20 +84,13 @@ internal static unsafe class GemmParallel
         {
             EnsureHelpers(parts - 1);
             s_job = new Job { Op = op, C = c, A = a, B = b, M = m, N = n, K = k, ColumnsPerPart = perPart, Accumulate = accumulate, Isa = isa };
-            for (int t = 1; t < parts; t++)
-            {
-                Helper h = s_helpers[t - 1];
-                h.Part = t;
-                h.Error = null;
-                h.Done.Reset();
-                h.Start.Release();
-            }
+            for (int t = 1; t < parts; t++) s_helpers[t - 1].Post(t);
             Gemm.Columns(op, c, a, b, m, n, k, accumulate, isa, 0, Math.Min(perPart, n));
             ExceptionDispatchInfo? error = null;
             for (int t = 1; t < parts; t++)
             {
                 Helper h = s_helpers[t - 1];
-                h.Done.Wait();
+                h.WaitCompleted();
                 error ??= h.Error;
             }
             error?.Throw();
@@ -102,9 +118,21 @@ internal static unsafe class GemmParallel
 
     private static void Serve(Helper h)
     {
+        int seen = 0;
         while (true)
         {
-            h.Start.Wait();
+            // Poll for a while, then park; the caller's Post wakes a parked helper.
+            long start = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref h.Posted) == seen && Stopwatch.GetTimestamp() - start < SpinTicks) Thread.SpinWait(20);
+            if (Volatile.Read(ref h.Posted) == seen)
+            {
+                Interlocked.Exchange(ref h.Sleeping, 1);
+                // A job posted between the poll and the flag: take it back unless the caller already
+                // cleared the flag, in which case its Release is on the way and must be consumed.
+                if (Volatile.Read(ref h.Posted) == seen || Interlocked.CompareExchange(ref h.Sleeping, 0, 1) != 1)
+                    h.Wake.Wait();
+            }
+            seen = Volatile.Read(ref h.Posted);
             try
             {
                 Job job = s_job;
@@ -116,7 +144,7 @@ internal static unsafe class GemmParallel
             {
                 h.Error = ExceptionDispatchInfo.Capture(e);
             }
-            h.Done.Set();
+            Volatile.Write(ref h.Completed, seen);
         }
     }
 }
