@@ -306,17 +306,20 @@ public sealed class GemmTests
     {
         var exact = new double[m * n];
         var magnitude = new double[m * n];
+        // op(A)[i,p] = a[i·ai + p·ap], op(B)[p,j] = b[p·bp + j·bj]
+        (int ai, int ap) = op == Op.AtB ? (1, m) : (k, 1);
+        (int bp, int bj) = op == Op.ABt ? (1, k) : (n, 1);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
                 double s = c0 is null ? 0 : c0[i * n + j];
                 double mag = Math.Abs(s);
-                for (int p = 0; p < k; p++)
+                int x = i * ai, y = j * bj;
+                for (int p = 0; p < k; p++, x += ap, y += bp)
                 {
-                    double x = op == Op.AtB ? a[p * m + i] : a[i * k + p];
-                    double y = op == Op.ABt ? b[j * k + p] : b[p * n + j];
-                    s += x * y;
-                    mag += Math.Abs(x * y);
+                    double xy = (double)a[x] * b[y];
+                    s += xy;
+                    mag += Math.Abs(xy);
                 }
                 exact[i * n + j] = s;
                 magnitude[i * n + j] = mag;
