@@ -241,7 +241,7 @@ public static unsafe class Gemm
     internal static void Columns(GemmOp op, float* c, float* a, float* b, int m, int n, int k, bool add, GemmIsa isa, int j0, int j1)
     {
         int cols = j1 - j0;
-        if (cols <= 0) return;
+        if (cols <= 0 || m == 0) return;
         float* cj = c + j0;
         switch (op)
         {
@@ -258,7 +258,7 @@ public static unsafe class Gemm
             case GemmOp.APackedB:
                 // op(A)[i,p] = a[i·k + p]; op(B) packed, ⌈n/NR⌉·NR columns
                 nint padded = (n + GemmPacked.NR - 1) / GemmPacked.NR * GemmPacked.NR;
-                if (m <= GemmSmall.MaxRows && k > 0 && isa == GemmIsa.Vector512) GemmSmall.Panels(cj, n, a, k, b, padded, j0, m, cols, k, add);
+                if (m <= GemmSmall.MaxRows && k > 0 && isa != GemmIsa.Scalar) GemmSmall.Panels(cj, n, a, k, b, padded, j0, m, cols, k, add, isa);
                 else GemmPacked.MultiplyPrepacked(cj, n, a, k, 1, b, padded, j0, m, cols, k, add, isa);
                 break;
             default:

@@ -66,9 +66,18 @@ internal static unsafe class GemmSmall
         }
     }
 
-    // C[m×n] (+)= A[m×k] · P[:, j0 : j0+n], P packed once by GemmPacked.PackWhole (Vector512 only).
-    internal static void Panels(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int m, int n, int k, bool add)
+    // C[m×n] (+)= A[m×k] · P[:, j0 : j0+n], P packed once by GemmPacked.PackWhole (Vector512 or Vector256).
+    internal static void Panels(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int m, int n, int k, bool add, GemmIsa isa)
     {
+        if (isa == GemmIsa.Vector256)
+        {
+            for (int r = 0; r < m; r += 2)
+            {
+                if (m - r >= 2) Panels256<Two>(c + r * ldc, ldc, a + r * lda, lda, packed, paddedColumns, j0, n, k, add);
+                else Panels256<One>(c + r * ldc, ldc, a + r * lda, lda, packed, paddedColumns, j0, n, k, add);
+            }
+            return;
+        }
         switch (m)
         {
             case 1: Panels512<One>(c, ldc, a, lda, packed, paddedColumns, j0, n, k, add); break;
@@ -144,6 +153,69 @@ internal static unsafe class GemmSmall
         if (rows > 1) PutRow(c + ldc, w, s10, s11, s12, s13, add);
         if (rows > 2) PutRow(c + 2 * ldc, w, s20, s21, s22, s23, add);
         if (rows > 3) PutRow(c + 3 * ldc, w, s30, s31, s32, s33, add);
+    }
+
+    // Vector256: one 32-column panel (four ymm) for up to two rows per pass.
+    private static void Panels256<TRows>(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int n, int k, bool add)
+        where TRows : struct, IConstant
+    {
+        int rows = TRows.Value;
+        int kcStep = GemmPacked.KcStep(k);
+        for (int pc = 0; pc < k; pc += kcStep)
+        {
+            int kc = Math.Min(kcStep, k - pc);
+            bool addHere = add || pc != 0;
+            float* block = packed + pc * paddedColumns;
+            for (int j = 0; j < n; j += GemmPacked.NR)
+            {
+                float* pp = block + (nint)(j0 + j) * kc;
+                float* a0 = a + pc, a1 = a + lda + pc;
+                Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
+                Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+                for (int p = 0; p < kc; p++, pp += GemmPacked.NR)
+                {
+                    Vector256<float> x0 = Vector256.Load(pp), x1 = Vector256.Load(pp + 8);
+                    Vector256<float> x2 = Vector256.Load(pp + 16), x3 = Vector256.Load(pp + 24);
+                    Vector256<float> y = Vector256.Create(a0[p]);
+                    s00 = Fma.MultiplyAdd(y, x0, s00); s01 = Fma.MultiplyAdd(y, x1, s01);
+                    s02 = Fma.MultiplyAdd(y, x2, s02); s03 = Fma.MultiplyAdd(y, x3, s03);
+                    if (rows > 1)
+                    {
+                        y = Vector256.Create(a1[p]);
+                        s10 = Fma.MultiplyAdd(y, x0, s10); s11 = Fma.MultiplyAdd(y, x1, s11);
+                        s12 = Fma.MultiplyAdd(y, x2, s12); s13 = Fma.MultiplyAdd(y, x3, s13);
+                    }
+                }
+                int w = Math.Min(GemmPacked.NR, n - j);
+                if (w == GemmPacked.NR)
+                {
+                    Put32(c + j, s00, s01, s02, s03, addHere);
+                    if (rows > 1) Put32(c + ldc + j, s10, s11, s12, s13, addHere);
+                }
+                else
+                {
+                    PutMasked256(c + j, w, s00, s01, s02, s03, addHere);
+                    if (rows > 1) PutMasked256(c + ldc + j, w, s10, s11, s12, s13, addHere);
+                }
+            }
+        }
+    }
+
+    // Stores the first w (< 32) floats of v0..v3 to c.
+    private static void PutMasked256(float* c, int w, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, bool add)
+    {
+        Vector256<int> lanes = Vector256<int>.Indices;
+        Vector256<float> m0 = Vector256.LessThan(lanes, Vector256.Create(w)).AsSingle();
+        Vector256<float> m1 = Vector256.LessThan(lanes, Vector256.Create(w - 8)).AsSingle();
+        Vector256<float> m2 = Vector256.LessThan(lanes, Vector256.Create(w - 16)).AsSingle();
+        Vector256<float> m3 = Vector256.LessThan(lanes, Vector256.Create(w - 24)).AsSingle();
+        if (add)
+        {
+            v0 += Avx.MaskLoad(c, m0); v1 += Avx.MaskLoad(c + 8, m1);
+            v2 += Avx.MaskLoad(c + 16, m2); v3 += Avx.MaskLoad(c + 24, m3);
+        }
+        Avx.MaskStore(c, m0, v0); Avx.MaskStore(c + 8, m1, v1);
+        Avx.MaskStore(c + 16, m2, v2); Avx.MaskStore(c + 24, m3, v3);
     }
 
     // Stores the first w (≤ 64) floats of v0..v3 to c.

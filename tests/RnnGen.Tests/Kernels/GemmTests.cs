@@ -143,7 +143,7 @@ public sealed class GemmTests
         (int M, int N, int K)[] shapes =
         [
             (1, 1024, 256), (2, 100, 33), (3, 65, 300), (4, 7, 1), (1, 33, 7), (5, 257, 128),
-            (64, 1024, 256), (33, 100, 257), (8, 64, 520), (100, 7, 33), (4, 96, 0),
+            (64, 1024, 256), (33, 100, 257), (8, 64, 520), (100, 7, 33), (4, 96, 0), (0, 40, 5), (3, 0, 5),
         ];
         foreach (Op op in new[] { Op.ABt, Op.AB })
             foreach (var (m, n, k) in shapes)
@@ -154,7 +154,30 @@ public sealed class GemmTests
     // equal to the unpacked product when m > 4, and independent of the thread count.
     [Theory]
     [MemberData(nameof(PackedShapes))]
-    public void PrepackedOperand_MatchesReferenceAndUnpackedProduct(Op op, int m, int n, int k)
+    public void PrepackedOperand_MatchesReferenceAndUnpackedProduct(Op op, int m, int n, int k) => CheckPrepacked(op, m, n, k);
+
+    [Theory]
+    [InlineData(0, Op.ABt, 1, 70, 300)]
+    [InlineData(0, Op.AB, 9, 33, 40)]
+    [InlineData(1, Op.ABt, 1, 70, 300)]
+    [InlineData(1, Op.ABt, 2, 33, 7)]
+    [InlineData(1, Op.AB, 3, 100, 257)]
+    [InlineData(1, Op.AB, 4, 64, 40)]
+    [InlineData(1, Op.ABt, 9, 70, 33)]
+    public void PrepackedOperand_WithNarrowerKernels(int isa, Op op, int m, int n, int k)
+    {
+        GemmDispatch.LimitCurrentThread((GemmIsa)isa);
+        try
+        {
+            CheckPrepacked(op, m, n, k);
+        }
+        finally
+        {
+            GemmDispatch.LimitCurrentThread(null);
+        }
+    }
+
+    private static void CheckPrepacked(Op op, int m, int n, int k)
     {
         var rng = new Random(m * 7919 + n * 31 + k);
         const int guard = 40;
@@ -191,6 +214,8 @@ public sealed class GemmTests
     [InlineData(2, 0)]
     [InlineData(1, 2)]
     [InlineData(2, 1)]
+    [InlineData(1, 1)]
+    [InlineData(0, 0)]
     public void PackedLayout_IsTheSameForEveryInstructionSet(int packIsa, int useIsa)
     {
         const int m = 9, n = 70, k = 300;
@@ -203,7 +228,8 @@ public sealed class GemmTests
             Gemm.PackBt(packed, b, n, k);
             GemmDispatch.LimitCurrentThread((GemmIsa)useIsa);
             Gemm.APackedB(c, a, packed, m, n, k, false);
-            Gemm.APackedB(c.AsSpan(0, 3 * n), a, packed, 3, n, k, false);
+            Gemm.APackedB(c.AsSpan(0, 3 * n), a, packed, 3, n, k, false);       // m ≤ 4: the panel-streaming path
+            Gemm.APackedB(c.AsSpan(3 * n, n), a.AsSpan(3 * k), packed, 1, n, k, false);
         }
         finally
         {
