@@ -142,8 +142,9 @@ internal static unsafe class GemmPacked
             PackB(dst + pc * paddedColumns, b + pc * rsB, rsB, csB, Math.Min(kcStep, k - pc), n, isa);
     }
 
-    /// <summary>Rows per reduction block for reduction length k: balanced (k = 257 gives 2 × 129
-    /// rather than 256 + 1) and a multiple of 8, which keeps the transposing pack on its 8×8 path.</summary>
+    /// <summary>Rows per reduction block for reduction length k: the blocks are balanced (k = 257
+    /// gives 136 + 121 rather than 256 + 1) and a multiple of 8, which keeps the transposing pack on
+    /// its 8×8 path.</summary>
     internal static int KcStep(int k)
     {
         int kBlocks = (k + KC - 1) / KC;
