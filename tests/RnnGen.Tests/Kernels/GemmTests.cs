@@ -122,6 +122,40 @@ public sealed class GemmTests
         }
     }
 
+    // Back-to-back parallel calls (the per-step pattern), from two threads at once: the helper
+    // hand-over (poll, park, wake, take-back by the caller) must never lose, repeat or mix up a part.
+    [Fact]
+    public void ManyBackToBackParallelCalls_FromTwoThreads_AreAllExact()
+    {
+        const int m = 2, n = 384, k = 96, calls = 1500;
+        var rng = new Random(23);
+        float[] a = Random(rng, m * k), b = Random(rng, n * k);
+        float[] expected = new float[m * n];
+        Gemm.ABt(expected, a, b, m, n, k, false);
+        int failures = 0;
+        void Loop()
+        {
+            float[] c = new float[m * n];
+            for (int call = 0; call < calls; call++)
+            {
+                Array.Fill(c, float.NaN);
+                Gemm.ABt(c, a, b, m, n, k, false, threads: 2);
+                for (int i = 0; i < c.Length; i++)
+                    if (BitConverter.SingleToInt32Bits(c[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                    {
+                        System.Threading.Interlocked.Increment(ref failures);
+                        break;
+                    }
+                if (call % 300 == 0) System.Threading.Thread.Sleep(1); // let the helper park now and then
+            }
+        }
+        var other = new System.Threading.Thread(Loop);
+        other.Start();
+        Loop();
+        other.Join();
+        Assert.Equal(0, failures);
+    }
+
     [Theory]
     [InlineData(Op.ABt, 1, 1024, 256)]
     [InlineData(Op.ABt, 64, 1024, 256)]
