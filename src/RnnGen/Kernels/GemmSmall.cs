@@ -101,7 +101,14 @@ internal static unsafe class GemmSmall
             int kc = Math.Min(kcStep, k - pc);
             bool addHere = add || pc != 0;
             float* block = packed + pc * paddedColumns;
-            for (int j = 0; j < n; j += 64)
+            int j = 0;
+            if (TRows.Value == 1)
+            {
+                // Batch 1: four panels per pass, eight FMA chains.
+                for (; j + 128 <= n; j += 128)
+                    PanelPass512Row(c + j, a + pc, block + (nint)(j0 + j) * kc, kc, addHere);
+            }
+            for (; j < n; j += 64)
             {
                 int w = Math.Min(64, n - j);
                 float* panel = block + (nint)(j0 + j) * kc;
@@ -109,6 +116,29 @@ internal static unsafe class GemmSmall
                 else PanelPass512<TRows, One>(c + j, ldc, a + pc, lda, panel, kc, w, addHere);
             }
         }
+    }
+
+    private static void PanelPass512Row(float* c, float* a, float* panel, int kc, bool add)
+    {
+        nint step = (nint)GemmPacked.NR * kc;
+        float* p0 = panel, p1 = panel + step, p2 = panel + 2 * step, p3 = panel + 3 * step;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> y = Vector512.Create(a[p]);
+            nint o = p * GemmPacked.NR;
+            s0 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p0 + o), s0);
+            s1 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p0 + o + 16), s1);
+            s2 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p1 + o), s2);
+            s3 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p1 + o + 16), s3);
+            s4 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p2 + o), s4);
+            s5 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p2 + o + 16), s5);
+            s6 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p3 + o), s6);
+            s7 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p3 + o + 16), s7);
+        }
+        Put64(c, s0, s1, s2, s3, add);
+        Put64(c + 64, s4, s5, s6, s7, add);
     }
 
     private static void PanelPass512<TRows, TPanels>(float* c, nint ldc, float* a, nint lda, float* panel, int kc, int w, bool add)
