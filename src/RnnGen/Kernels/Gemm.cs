@@ -132,6 +132,100 @@ public static unsafe class Gemm
             Run(GemmOp.AtB, pc, pa, pb, m, n, k, accumulate, threads);
     }
 
+    // packed[⌈n/32⌉·32 × k] ← B[n×k]ᵀ, blocked for APackedB
+    /// <summary>
+    /// Packs a PyTorch-layout weight B (n×k row-major) once, so that repeated products
+    /// C = A·Bᵀ — the recurrent product of every time step — skip packing it per call:
+    /// <c>APackedB(c, a, packed, m, n, k, accumulate)</c> equals <c>ABt(c, a, b, m, n, k, accumulate)</c>.
+    /// Repack whenever B changes (e.g. after each optimizer step).
+    /// </summary>
+    /// <param name="packed">Destination of <see cref="PackedLength"/>(n, k) floats.</param>
+    /// <param name="b">The weight, n×k row-major.</param>
+    /// <param name="n">Rows of B (columns of the products).</param>
+    /// <param name="k">Columns of B (the reduction length).</param>
+    public static void PackBt(Span<float> packed, ReadOnlySpan<float> b, int n, int k)
+    {
+        CheckPacked(packed, b, n, k);
+        fixed (float* pp = packed, pb = b)
+            GemmPacked.PackWhole(pp, pb, 1, k, k, n, GemmDispatch.Current);
+    }
+
+    // packed[⌈n/32⌉·32 × k] ← B[k×n], blocked for APackedB
+    /// <summary>
+    /// Packs B (k×n row-major) once, so that repeated products C = A·B — the gradient flowing back
+    /// through a weight at every time step — skip packing it per call:
+    /// <c>APackedB(c, a, packed, m, n, k, accumulate)</c> equals <c>AB(c, a, b, m, n, k, accumulate)</c>.
+    /// </summary>
+    /// <param name="packed">Destination of <see cref="PackedLength"/>(n, k) floats.</param>
+    /// <param name="b">The matrix, k×n row-major.</param>
+    /// <param name="k">Rows of B (the reduction length).</param>
+    /// <param name="n">Columns of B and of the products.</param>
+    public static void PackB(Span<float> packed, ReadOnlySpan<float> b, int k, int n)
+    {
+        CheckPacked(packed, b, n, k);
+        fixed (float* pp = packed, pb = b)
+            GemmPacked.PackWhole(pp, pb, n, 1, k, n, GemmDispatch.Current);
+    }
+
+    /// <summary>Floats needed for a right operand packed by <see cref="PackBt"/> or <see cref="PackB"/>:
+    /// k·⌈n/32⌉·32. The packed form does not depend on the hardware.</summary>
+    /// <param name="n">Columns of the products.</param>
+    /// <param name="k">Reduction length.</param>
+    public static int PackedLength(int n, int k)
+    {
+        if (n < 0 || k < 0) throw new ArgumentOutOfRangeException(nameof(n), $"Matrix sizes must not be negative (n={n}, k={k}).");
+        long length = GemmPacked.PackedLength(n, k);
+        if (length > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(n), $"A packed {k}×{n} matrix would hold more than 2³¹ floats.");
+        return (int)length;
+    }
+
+    // C[m×n] (+)= A[m×k] · op(B)[k×n], op(B) packed
+    /// <summary>
+    /// C (m×n) = A (m×k) · op(B), where op(B) (k×n) was packed by <see cref="PackBt"/> (op(B) = Bᵀ) or
+    /// <see cref="PackB"/> (op(B) = B); adds to C when <paramref name="accumulate"/>. Bitwise equal to
+    /// the unpacked product for m &gt; 4; for m ≤ 4 it streams the packed weight once (the per-step
+    /// recurrent product at small batch).
+    /// </summary>
+    /// <param name="c">Output, m×n row-major.</param>
+    /// <param name="a">Left operand, m×k row-major.</param>
+    /// <param name="packedB">op(B) packed for n columns and reduction length k.</param>
+    /// <param name="m">Rows of C and A.</param>
+    /// <param name="n">Columns of C (as passed when packing).</param>
+    /// <param name="k">Columns of A, the reduction length (as passed when packing).</param>
+    /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
+    public static void APackedB(Span<float> c, ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, int m, int n, int k, bool accumulate) =>
+        APackedB(c, a, packedB, m, n, k, accumulate, threads: 1);
+
+    /// <summary>
+    /// <see cref="APackedB(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, bool)"/> on up to
+    /// <paramref name="threads"/> threads, splitting the columns of C; bitwise identical to one thread.
+    /// </summary>
+    /// <param name="c">Output, m×n row-major.</param>
+    /// <param name="a">Left operand, m×k row-major.</param>
+    /// <param name="packedB">op(B) packed for n columns and reduction length k.</param>
+    /// <param name="m">Rows of C and A.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Columns of A, the reduction length.</param>
+    /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
+    /// <param name="threads">Most threads to use; 1 runs on the caller only. Capped at the processor count.</param>
+    public static void APackedB(Span<float> c, ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, int m, int n, int k, bool accumulate, int threads)
+    {
+        CheckSizes(c, a, [], m, n, 0, threads);
+        if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), $"Matrix sizes must not be negative (m={m}, n={n}, k={k}).");
+        if (a.Length < (long)m * k) throw new ArgumentException($"A holds {a.Length} elements; {m}×{k} = {(long)m * k} are needed.", nameof(a));
+        if (packedB.Length < GemmPacked.PackedLength(n, k))
+            throw new ArgumentException($"The packed operand holds {packedB.Length} floats; PackedLength({n}, {k}) = {GemmPacked.PackedLength(n, k)} are needed.", nameof(packedB));
+        fixed (float* pc = c, pa = a, pb = packedB)
+            Run(GemmOp.APackedB, pc, pa, pb, m, n, k, accumulate, threads);
+    }
+
+    private static void CheckPacked(Span<float> packed, ReadOnlySpan<float> b, int n, int k)
+    {
+        int length = PackedLength(n, k);
+        if (b.Length < (long)n * k) throw new ArgumentException($"B holds {b.Length} elements; {n}×{k} = {(long)n * k} are needed.", nameof(b));
+        if (packed.Length < length) throw new ArgumentException($"The destination holds {packed.Length} floats; PackedLength({n}, {k}) = {length} are needed.", nameof(packed));
+    }
+
     private static void Run(GemmOp op, float* c, float* a, float* b, int m, int n, int k, bool accumulate, int threads)
     {
         GemmIsa isa = GemmDispatch.Current;
@@ -147,7 +241,7 @@ public static unsafe class Gemm
     internal static void Columns(GemmOp op, float* c, float* a, float* b, int m, int n, int k, bool add, GemmIsa isa, int j0, int j1)
     {
         int cols = j1 - j0;
-        if (cols <= 0) return;
+        if (cols <= 0 || m == 0) return;
         float* cj = c + j0;
         switch (op)
         {
@@ -160,6 +254,12 @@ public static unsafe class Gemm
                 // op(A)[i,p] = a[i·k + p]; op(B)[p,j] = b[p·n + j]
                 if (m <= GemmSmall.MaxRows && k > 0) GemmSmall.Axpy(cj, n, a, k, 1, b + j0, n, m, cols, k, add, isa);
                 else GemmPacked.Multiply(cj, n, a, k, 1, b + j0, n, 1, m, cols, k, add, isa);
+                break;
+            case GemmOp.APackedB:
+                // op(A)[i,p] = a[i·k + p]; op(B) packed, ⌈n/NR⌉·NR columns
+                nint padded = (n + GemmPacked.NR - 1) / GemmPacked.NR * GemmPacked.NR;
+                if (m <= GemmSmall.MaxRows && k > 0 && isa != GemmIsa.Scalar) GemmSmall.Panels(cj, n, a, k, b, padded, j0, m, cols, k, add, isa);
+                else GemmPacked.MultiplyPrepacked(cj, n, a, k, 1, b, padded, j0, m, cols, k, add, isa);
                 break;
             default:
                 // op(A)[i,p] = a[p·m + i]; op(B)[p,j] = b[p·n + j]
@@ -190,4 +290,6 @@ internal enum GemmOp
     AB,
     /// <summary>C (+)= Aᵀ·B.</summary>
     AtB,
+    /// <summary>C (+)= A·op(B), op(B) packed once.</summary>
+    APackedB,
 }

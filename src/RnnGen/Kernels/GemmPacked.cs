@@ -112,7 +112,47 @@ internal static unsafe class GemmPacked
 
     /// <summary>C (+)= op(A)·op(B) for the described operands (see the type remarks).</summary>
     internal static void Multiply(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint rsB, nint csB,
-                                  int m, int n, int k, bool accumulate, GemmIsa isa)
+                                  int m, int n, int k, bool accumulate, GemmIsa isa) =>
+        Multiply(c, ldc, a, rsA, csA, b, rsB, csB, null, 0, 0, m, n, k, accumulate, isa);
+
+    /// <summary>
+    /// C (+)= op(A)·op(B)[:, j0 : j0+n] where op(B) was packed once by <see cref="PackWhole"/> into
+    /// <paramref name="packed"/>; <paramref name="paddedColumns"/> is its ⌈columns/NR⌉·NR and
+    /// <paramref name="j0"/>, the first column used, is a multiple of <see cref="NR"/>.
+    /// </summary>
+    internal static void MultiplyPrepacked(float* c, nint ldc, float* a, nint rsA, nint csA, float* packed, nint paddedColumns, int j0,
+                                           int m, int n, int k, bool accumulate, GemmIsa isa) =>
+        Multiply(c, ldc, a, rsA, csA, null, 0, 0, packed, paddedColumns, j0, m, n, k, accumulate, isa);
+
+    /// <summary>Floats that <see cref="PackWhole"/> writes for op(B) of k×n.</summary>
+    internal static long PackedLength(int n, int k) => (long)RoundUp(n, NR) * k;
+
+    /// <summary>
+    /// Packs all of op(B)[k×n] once, for <see cref="MultiplyPrepacked"/>: reduction blocks of
+    /// <see cref="KcStep"/> rows one after the other, each as ⌈n/NR⌉ panels of NR columns (the layout
+    /// <see cref="Multiply(float*, nint, float*, nint, nint, float*, nint, nint, int, int, int, bool, GemmIsa)"/>
+    /// builds per call). The layout does not depend on the instruction set.
+    /// </summary>
+    internal static void PackWhole(float* dst, float* b, nint rsB, nint csB, int k, int n, GemmIsa isa)
+    {
+        if (k == 0 || n == 0) return;
+        int kcStep = KcStep(k);
+        nint paddedColumns = RoundUp(n, NR);
+        for (int pc = 0; pc < k; pc += kcStep)
+            PackB(dst + pc * paddedColumns, b + pc * rsB, rsB, csB, Math.Min(kcStep, k - pc), n, isa);
+    }
+
+    /// <summary>Rows per reduction block for reduction length k: the blocks are balanced (k = 257
+    /// gives 136 + 121 rather than 256 + 1) and a multiple of 8, which keeps the transposing pack on
+    /// its 8×8 path.</summary>
+    internal static int KcStep(int k)
+    {
+        int kBlocks = (k + KC - 1) / KC;
+        return RoundUp((k + kBlocks - 1) / kBlocks, 8);
+    }
+
+    private static void Multiply(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint rsB, nint csB,
+                                 float* prepacked, nint paddedColumns, int j0, int m, int n, int k, bool accumulate, GemmIsa isa)
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -121,17 +161,14 @@ internal static unsafe class GemmPacked
             return;
         }
 
-        // Balanced blocks: k = 257 becomes 2 × 129 rather than 256 + 1. Multiples of 8 keep the
-        // transposing pack on its 8×8 fast path.
-        int kBlocks = (k + KC - 1) / KC;
-        int kcStep = RoundUp((k + kBlocks - 1) / kBlocks, 8);
+        int kcStep = KcStep(k);
         int mBlocks = (m + MC - 1) / MC;
         int mcStep = RoundUp((m + mBlocks - 1) / mBlocks, MR);
         int ncStep = Math.Min(RoundUp(n, NR), NC);
 
         GemmWorkspace ws = GemmWorkspace.Current;
         float* packA = ws.A(mcStep * kcStep);
-        float* packB = ws.B(ncStep * kcStep);
+        float* packB = prepacked == null ? ws.B(ncStep * kcStep) : null;
         float* tile = stackalloc float[MR * NR + 16];
         tile = (float*)(((nuint)tile + 63) & ~(nuint)63);
 
@@ -142,7 +179,8 @@ internal static unsafe class GemmPacked
             {
                 int kc = Math.Min(kcStep, k - pc);
                 bool add = accumulate || pc != 0;
-                PackB(packB, b + pc * rsB + jc * csB, rsB, csB, kc, nc, isa);
+                if (prepacked == null) PackB(packB, b + pc * rsB + jc * csB, rsB, csB, kc, nc, isa);
+                else packB = prepacked + pc * paddedColumns + (j0 + jc) * kc;
                 for (int ic = 0; ic < m; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, m - ic);

@@ -66,6 +66,204 @@ internal static unsafe class GemmSmall
         }
     }
 
+    // C[m×n] (+)= A[m×k] · P[:, j0 : j0+n], P packed once by GemmPacked.PackWhole (Vector512 or Vector256).
+    internal static void Panels(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int m, int n, int k, bool add, GemmIsa isa)
+    {
+        if (isa == GemmIsa.Vector256)
+        {
+            for (int r = 0; r < m; r += 2)
+            {
+                if (m - r >= 2) Panels256<Two>(c + r * ldc, ldc, a + r * lda, lda, packed, paddedColumns, j0, n, k, add);
+                else Panels256<One>(c + r * ldc, ldc, a + r * lda, lda, packed, paddedColumns, j0, n, k, add);
+            }
+            return;
+        }
+        switch (m)
+        {
+            case 1: Panels512<One>(c, ldc, a, lda, packed, paddedColumns, j0, n, k, add); break;
+            case 2: Panels512<Two>(c, ldc, a, lda, packed, paddedColumns, j0, n, k, add); break;
+            case 3: Panels512<Three>(c, ldc, a, lda, packed, paddedColumns, j0, n, k, add); break;
+            default: Panels512<Four>(c, ldc, a, lda, packed, paddedColumns, j0, n, k, add); break;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Panels: the axpy scheme on a pre-packed weight. Two 32-column panels (64 columns of C) per
+    // pass; within a reduction block each panel is one contiguous stream.
+    // ---------------------------------------------------------------------------------------
+
+    private static void Panels512<TRows>(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int n, int k, bool add)
+        where TRows : struct, IConstant
+    {
+        int kcStep = GemmPacked.KcStep(k);
+        for (int pc = 0; pc < k; pc += kcStep)
+        {
+            int kc = Math.Min(kcStep, k - pc);
+            bool addHere = add || pc != 0;
+            float* block = packed + pc * paddedColumns;
+            int j = 0;
+            if (TRows.Value == 1)
+            {
+                // Batch 1: four panels per pass, eight FMA chains.
+                for (; j + 128 <= n; j += 128)
+                    PanelPass512Row(c + j, a + pc, block + (nint)(j0 + j) * kc, kc, addHere);
+            }
+            for (; j < n; j += 64)
+            {
+                int w = Math.Min(64, n - j);
+                float* panel = block + (nint)(j0 + j) * kc;
+                if (w > GemmPacked.NR) PanelPass512<TRows, Two>(c + j, ldc, a + pc, lda, panel, kc, w, addHere);
+                else PanelPass512<TRows, One>(c + j, ldc, a + pc, lda, panel, kc, w, addHere);
+            }
+        }
+    }
+
+    private static void PanelPass512Row(float* c, float* a, float* panel, int kc, bool add)
+    {
+        nint step = (nint)GemmPacked.NR * kc;
+        float* p0 = panel, p1 = panel + step, p2 = panel + 2 * step, p3 = panel + 3 * step;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> y = Vector512.Create(a[p]);
+            nint o = p * GemmPacked.NR;
+            s0 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p0 + o), s0);
+            s1 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p0 + o + 16), s1);
+            s2 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p1 + o), s2);
+            s3 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p1 + o + 16), s3);
+            s4 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p2 + o), s4);
+            s5 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p2 + o + 16), s5);
+            s6 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p3 + o), s6);
+            s7 = Vector512.FusedMultiplyAdd(y, Vector512.Load(p3 + o + 16), s7);
+        }
+        Put64(c, s0, s1, s2, s3, add);
+        Put64(c + 64, s4, s5, s6, s7, add);
+    }
+
+    private static void PanelPass512<TRows, TPanels>(float* c, nint ldc, float* a, nint lda, float* panel, int kc, int w, bool add)
+        where TRows : struct, IConstant
+        where TPanels : struct, IConstant
+    {
+        int rows = TRows.Value;
+        bool two = TPanels.Value == 2;
+        float* p0 = panel, p1 = panel + GemmPacked.NR * kc;
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
+        for (int p = 0; p < kc; p++, p0 += GemmPacked.NR, p1 += GemmPacked.NR)
+        {
+            Vector512<float> x0 = Vector512.Load(p0), x1 = Vector512.Load(p0 + 16);
+            Vector512<float> x2 = two ? Vector512.Load(p1) : default, x3 = two ? Vector512.Load(p1 + 16) : default;
+            Vector512<float> y = Vector512.Create(a0[p]);
+            s00 = Vector512.FusedMultiplyAdd(y, x0, s00); s01 = Vector512.FusedMultiplyAdd(y, x1, s01);
+            if (two) { s02 = Vector512.FusedMultiplyAdd(y, x2, s02); s03 = Vector512.FusedMultiplyAdd(y, x3, s03); }
+            if (rows > 1)
+            {
+                y = Vector512.Create(a1[p]);
+                s10 = Vector512.FusedMultiplyAdd(y, x0, s10); s11 = Vector512.FusedMultiplyAdd(y, x1, s11);
+                if (two) { s12 = Vector512.FusedMultiplyAdd(y, x2, s12); s13 = Vector512.FusedMultiplyAdd(y, x3, s13); }
+            }
+            if (rows > 2)
+            {
+                y = Vector512.Create(a2[p]);
+                s20 = Vector512.FusedMultiplyAdd(y, x0, s20); s21 = Vector512.FusedMultiplyAdd(y, x1, s21);
+                if (two) { s22 = Vector512.FusedMultiplyAdd(y, x2, s22); s23 = Vector512.FusedMultiplyAdd(y, x3, s23); }
+            }
+            if (rows > 3)
+            {
+                y = Vector512.Create(a3[p]);
+                s30 = Vector512.FusedMultiplyAdd(y, x0, s30); s31 = Vector512.FusedMultiplyAdd(y, x1, s31);
+                if (two) { s32 = Vector512.FusedMultiplyAdd(y, x2, s32); s33 = Vector512.FusedMultiplyAdd(y, x3, s33); }
+            }
+        }
+        PutRow(c, w, s00, s01, s02, s03, add);
+        if (rows > 1) PutRow(c + ldc, w, s10, s11, s12, s13, add);
+        if (rows > 2) PutRow(c + 2 * ldc, w, s20, s21, s22, s23, add);
+        if (rows > 3) PutRow(c + 3 * ldc, w, s30, s31, s32, s33, add);
+    }
+
+    // Vector256: one 32-column panel (four ymm) for up to two rows per pass.
+    private static void Panels256<TRows>(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int n, int k, bool add)
+        where TRows : struct, IConstant
+    {
+        int rows = TRows.Value;
+        int kcStep = GemmPacked.KcStep(k);
+        for (int pc = 0; pc < k; pc += kcStep)
+        {
+            int kc = Math.Min(kcStep, k - pc);
+            bool addHere = add || pc != 0;
+            float* block = packed + pc * paddedColumns;
+            for (int j = 0; j < n; j += GemmPacked.NR)
+            {
+                float* pp = block + (nint)(j0 + j) * kc;
+                float* a0 = a + pc, a1 = a + lda + pc;
+                Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
+                Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+                for (int p = 0; p < kc; p++, pp += GemmPacked.NR)
+                {
+                    Vector256<float> x0 = Vector256.Load(pp), x1 = Vector256.Load(pp + 8);
+                    Vector256<float> x2 = Vector256.Load(pp + 16), x3 = Vector256.Load(pp + 24);
+                    Vector256<float> y = Vector256.Create(a0[p]);
+                    s00 = Fma.MultiplyAdd(y, x0, s00); s01 = Fma.MultiplyAdd(y, x1, s01);
+                    s02 = Fma.MultiplyAdd(y, x2, s02); s03 = Fma.MultiplyAdd(y, x3, s03);
+                    if (rows > 1)
+                    {
+                        y = Vector256.Create(a1[p]);
+                        s10 = Fma.MultiplyAdd(y, x0, s10); s11 = Fma.MultiplyAdd(y, x1, s11);
+                        s12 = Fma.MultiplyAdd(y, x2, s12); s13 = Fma.MultiplyAdd(y, x3, s13);
+                    }
+                }
+                int w = Math.Min(GemmPacked.NR, n - j);
+                if (w == GemmPacked.NR)
+                {
+                    Put32(c + j, s00, s01, s02, s03, addHere);
+                    if (rows > 1) Put32(c + ldc + j, s10, s11, s12, s13, addHere);
+                }
+                else
+                {
+                    PutMasked256(c + j, w, s00, s01, s02, s03, addHere);
+                    if (rows > 1) PutMasked256(c + ldc + j, w, s10, s11, s12, s13, addHere);
+                }
+            }
+        }
+    }
+
+    // Stores the first w (< 32) floats of v0..v3 to c.
+    private static void PutMasked256(float* c, int w, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, bool add)
+    {
+        Vector256<int> lanes = Vector256<int>.Indices;
+        Vector256<float> m0 = Vector256.LessThan(lanes, Vector256.Create(w)).AsSingle();
+        Vector256<float> m1 = Vector256.LessThan(lanes, Vector256.Create(w - 8)).AsSingle();
+        Vector256<float> m2 = Vector256.LessThan(lanes, Vector256.Create(w - 16)).AsSingle();
+        Vector256<float> m3 = Vector256.LessThan(lanes, Vector256.Create(w - 24)).AsSingle();
+        if (add)
+        {
+            v0 += Avx.MaskLoad(c, m0); v1 += Avx.MaskLoad(c + 8, m1);
+            v2 += Avx.MaskLoad(c + 16, m2); v3 += Avx.MaskLoad(c + 24, m3);
+        }
+        Avx.MaskStore(c, m0, v0); Avx.MaskStore(c + 8, m1, v1);
+        Avx.MaskStore(c + 16, m2, v2); Avx.MaskStore(c + 24, m3, v3);
+    }
+
+    // Stores the first w (≤ 64) floats of v0..v3 to c.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutRow(float* c, int w, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, bool add)
+    {
+        if (w == 64)
+        {
+            Put64(c, v0, v1, v2, v3, add);
+            return;
+        }
+        Vector512<int> lanes = Vector512<int>.Indices;
+        PutMasked(c, v0, Vector512.LessThan(lanes, Vector512.Create(w)).AsSingle(), add);
+        PutMasked(c + 16, v1, Vector512.LessThan(lanes, Vector512.Create(w - 16)).AsSingle(), add);
+        PutMasked(c + 32, v2, Vector512.LessThan(lanes, Vector512.Create(w - 32)).AsSingle(), add);
+        PutMasked(c + 48, v3, Vector512.LessThan(lanes, Vector512.Create(w - 48)).AsSingle(), add);
+    }
+
     // ---------------------------------------------------------------------------------------
     // Dot: four rows of B at a time, one accumulator per (row of A, row of B) along k; the k tail
     // is read with masked loads (no reads past the end); four dot products are reduced together.

@@ -44,7 +44,7 @@ public sealed class GemmTests
         [
             (2, 1024, 256), (3, 65, 17), (4, 127, 31), (5, 33, 9), (8, 32, 8), (9, 31, 16), (16, 64, 15),
             (1, 80, 1), (2, 16, 1000), (4, 1, 5), (64, 1024, 256), (15, 513, 600), (300, 40, 300),
-            (145, 96, 512), (33, 4100, 3), (3, 4100, 7), (1, 1, 1), (6, 5, 0),
+            (145, 96, 512), (33, 4100, 3), (3, 4100, 7), (1, 1, 1), (6, 5, 0), (3, 5, 0), (0, 5, 3), (5, 0, 3),
         ];
         foreach (Op op in Enum.GetValues<Op>())
             foreach (var (m, n, k) in shapes)
@@ -122,6 +122,40 @@ public sealed class GemmTests
         }
     }
 
+    // Back-to-back parallel calls (the per-step pattern), from two threads at once: the helper
+    // hand-over (poll, park, wake, take-back by the caller) must never lose, repeat or mix up a part.
+    [Fact]
+    public void ManyBackToBackParallelCalls_FromTwoThreads_AreAllExact()
+    {
+        const int m = 2, n = 384, k = 96, calls = 1500;
+        var rng = new Random(23);
+        float[] a = Random(rng, m * k), b = Random(rng, n * k);
+        float[] expected = new float[m * n];
+        Gemm.ABt(expected, a, b, m, n, k, false);
+        int failures = 0;
+        void Loop()
+        {
+            float[] c = new float[m * n];
+            for (int call = 0; call < calls; call++)
+            {
+                Array.Fill(c, float.NaN);
+                Gemm.ABt(c, a, b, m, n, k, false, threads: 2);
+                for (int i = 0; i < c.Length; i++)
+                    if (BitConverter.SingleToInt32Bits(c[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                    {
+                        System.Threading.Interlocked.Increment(ref failures);
+                        break;
+                    }
+                if (call % 300 == 0) System.Threading.Thread.Sleep(1); // let the helper park now and then
+            }
+        }
+        var other = new System.Threading.Thread(Loop);
+        other.Start();
+        Loop();
+        other.Join();
+        Assert.Equal(0, failures);
+    }
+
     [Theory]
     [InlineData(Op.ABt, 1, 1024, 256)]
     [InlineData(Op.ABt, 64, 1024, 256)]
@@ -136,6 +170,106 @@ public sealed class GemmTests
         Call(op, c, a, b, m, n, k, true, threads: 1);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
+    }
+
+    public static IEnumerable<object[]> PackedShapes()
+    {
+        (int M, int N, int K)[] shapes =
+        [
+            (1, 1024, 256), (2, 100, 33), (3, 65, 300), (4, 7, 1), (1, 33, 7), (5, 257, 128),
+            (64, 1024, 256), (33, 100, 257), (8, 64, 520), (100, 7, 33), (4, 96, 0), (0, 40, 5), (3, 0, 5),
+        ];
+        foreach (Op op in new[] { Op.ABt, Op.AB })
+            foreach (var (m, n, k) in shapes)
+                yield return [op, m, n, k];
+    }
+
+    // APackedB with B packed by PackBt (for ABt) or PackB (for AB): against the reference, bitwise
+    // equal to the unpacked product when m > 4, and independent of the thread count.
+    [Theory]
+    [MemberData(nameof(PackedShapes))]
+    public void PrepackedOperand_MatchesReferenceAndUnpackedProduct(Op op, int m, int n, int k) => CheckPrepacked(op, m, n, k);
+
+    [Theory]
+    [InlineData(0, Op.ABt, 1, 70, 300)]
+    [InlineData(0, Op.AB, 9, 33, 40)]
+    [InlineData(1, Op.ABt, 1, 70, 300)]
+    [InlineData(1, Op.ABt, 2, 33, 7)]
+    [InlineData(1, Op.AB, 3, 100, 257)]
+    [InlineData(1, Op.AB, 4, 64, 40)]
+    [InlineData(1, Op.ABt, 9, 70, 33)]
+    public void PrepackedOperand_WithNarrowerKernels(int isa, Op op, int m, int n, int k)
+    {
+        GemmDispatch.LimitCurrentThread((GemmIsa)isa);
+        try
+        {
+            CheckPrepacked(op, m, n, k);
+        }
+        finally
+        {
+            GemmDispatch.LimitCurrentThread(null);
+        }
+    }
+
+    private static void CheckPrepacked(Op op, int m, int n, int k)
+    {
+        var rng = new Random(m * 7919 + n * 31 + k);
+        const int guard = 40;
+        float[] a = Random(rng, m * k + guard), b = Random(rng, n * k + guard);
+        float[] packed = new float[Gemm.PackedLength(n, k) + guard];
+        Array.Fill(packed, float.NaN);
+        if (op == Op.ABt) Gemm.PackBt(packed, b, n, k); else Gemm.PackB(packed, b, k, n);
+        for (int i = Gemm.PackedLength(n, k); i < packed.Length; i++)
+            Assert.True(float.IsNaN(packed[i]), $"PackB wrote past PackedLength at {i}.");
+
+        foreach (bool accumulate in new[] { false, true })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                float[] c = Random(new Random(3), m * n + guard);
+                for (int i = m * n; i < c.Length; i++) c[i] = float.NaN;
+                float[] c0 = (float[])c.Clone();
+                float[] unpacked = (float[])c.Clone();
+                Gemm.APackedB(c, a, packed, m, n, k, accumulate, threads);
+                Call(op, unpacked, a, b, m, n, k, accumulate, threads: 1);
+
+                string? violation = Violation(op, c, a, b, accumulate ? c0 : null, m, n, k);
+                Assert.True(violation is null, $"APackedB ({op}) m={m} n={n} k={k} accumulate={accumulate} threads={threads}: {violation}");
+                for (int i = m * n; i < c.Length; i++) Assert.True(float.IsNaN(c[i]), $"wrote past the end of C at {i}.");
+                if (m > GemmSmall.MaxRows)
+                    for (int i = 0; i < m * n; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(unpacked[i]),
+                            $"APackedB ({op}) m={m} n={n} k={k}: element {i} is {c[i]:R}, unpacked {unpacked[i]:R}.");
+            }
+    }
+
+    // The packed layout does not depend on the kernels: pack on one instruction set, use on another.
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(2, 0)]
+    [InlineData(1, 2)]
+    [InlineData(2, 1)]
+    [InlineData(1, 1)]
+    [InlineData(0, 0)]
+    public void PackedLayout_IsTheSameForEveryInstructionSet(int packIsa, int useIsa)
+    {
+        const int m = 9, n = 70, k = 300;
+        var rng = new Random(17);
+        float[] a = Random(rng, m * k), b = Random(rng, n * k), c = new float[m * n];
+        float[] packed = new float[Gemm.PackedLength(n, k)];
+        try
+        {
+            GemmDispatch.LimitCurrentThread((GemmIsa)packIsa);
+            Gemm.PackBt(packed, b, n, k);
+            GemmDispatch.LimitCurrentThread((GemmIsa)useIsa);
+            Gemm.APackedB(c, a, packed, m, n, k, false);
+            Gemm.APackedB(c.AsSpan(0, 3 * n), a, packed, 3, n, k, false);       // m ≤ 4: the panel-streaming path
+            Gemm.APackedB(c.AsSpan(3 * n, n), a.AsSpan(3 * k), packed, 1, n, k, false);
+        }
+        finally
+        {
+            GemmDispatch.LimitCurrentThread(null);
+        }
+        Assert.Null(Violation(Op.ABt, c, a, b, null, m, n, k));
     }
 
     [Fact]
@@ -232,17 +366,20 @@ public sealed class GemmTests
     {
         var exact = new double[m * n];
         var magnitude = new double[m * n];
+        // op(A)[i,p] = a[i·ai + p·ap], op(B)[p,j] = b[p·bp + j·bj]
+        (int ai, int ap) = op == Op.AtB ? (1, m) : (k, 1);
+        (int bp, int bj) = op == Op.ABt ? (1, k) : (n, 1);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
                 double s = c0 is null ? 0 : c0[i * n + j];
                 double mag = Math.Abs(s);
-                for (int p = 0; p < k; p++)
+                int x = i * ai, y = j * bj;
+                for (int p = 0; p < k; p++, x += ap, y += bp)
                 {
-                    double x = op == Op.AtB ? a[p * m + i] : a[i * k + p];
-                    double y = op == Op.ABt ? b[j * k + p] : b[p * n + j];
-                    s += x * y;
-                    mag += Math.Abs(x * y);
+                    double xy = (double)a[x] * b[y];
+                    s += xy;
+                    mag += Math.Abs(xy);
                 }
                 exact[i * n + j] = s;
                 magnitude[i * n + j] = mag;
