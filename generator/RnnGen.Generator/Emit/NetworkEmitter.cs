@@ -250,6 +250,8 @@ internal static class NetworkEmitter
         foreach (Buffer b in buffers)
             w.Line("private float[] " + b.Field + " = global::System.Array.Empty<float>(); // " + b.Doc);
         w.Line("private int[] _lengths = global::System.Array.Empty<int>();");
+        w.Line(Inv($"// W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh)."));
+        w.Line(Inv($"private readonly float[] _packedWeight = new float[global::System.Math.Max({K}Gemm.PackedLength({plan.GH}, {plan.H}), {K}Gemm.PackedLength({plan.H}, {plan.GH}))];"));
         if (plan.HasEmbedding) w.Line("private int[] _tokens = global::System.Array.Empty<int>();");
         w.Line("private int _rowCapacity, _batchCapacity, _batch, _steps;");
         w.Line("private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;");
@@ -461,6 +463,13 @@ internal static class NetworkEmitter
             w.Line(Inv($"if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice({state} * batch * {h}, batch * {h}).CopyTo(h);"));
             if (plan.IsLstm) w.Line(Inv($"if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice({state} * batch * {h}, batch * {h}).CopyTo(c);"));
             w.Line();
+            if (!plan.IsGruResetFirst)
+            {
+                w.Line(Inv($"// The recurrent weight is read every step: pack {layer.WeightHh.Key}ᵀ once into the kernel's layout."));
+                w.Line(Inv($"{Span} packedHh = _packedWeight.AsSpan(0, {K}Gemm.PackedLength({gh}, {h}));"));
+                w.Line(Inv($"{K}Gemm.PackBt(packedHh, {layer.WeightHh.Property}, {gh}, {h});"));
+                w.Line();
+            }
             w.Line(layer.Reverse
                 ? "// Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step."
                 : "// Time loop. Sequences shorter than s keep their final state untouched.");
@@ -474,7 +483,7 @@ internal static class NetworkEmitter
                 {
                     w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
                     w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, active);"));
-                    w.Line(Inv($"{K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: true);"));
+                    w.Line(Inv($"{K}Gemm.APackedB(hProj, h, packedHh, active, {gh}, {h}, accumulate: true);"));
                     w.Line();
                     w.Line("// Fused gate activations and state update, one sequence at a time.");
                     using (w.Block("for (int b = 0; b < active; b++)"))
@@ -847,6 +856,12 @@ internal static class NetworkEmitter
             w.Line(Inv($"if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice({state} * batch * {h}, batch * {h}).CopyTo(dh);"));
             if (plan.IsLstm) w.Line(Inv($"if (finalCellGradient.IsEmpty) dc.Clear(); else finalCellGradient.Slice({state} * batch * {h}, batch * {h}).CopyTo(dc);"));
             w.Line();
+            if (!plan.IsGruResetFirst)
+            {
+                w.Line(Inv($"// Pack {layer.WeightHh.Key} once for the per-step product dStep · W_hh."));
+                w.Line(Inv($"{Span} packedHh = _packedWeight.AsSpan(0, {K}Gemm.PackedLength({h}, {gh}));"));
+                w.Line(Inv($"{K}Gemm.PackB(packedHh, {layer.WeightHh.Property}, {gh}, {h});"));
+            }
             w.Line(Inv($"bool sorted = {K}Rows.IsSortedLongestFirst(lengths);"));
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
@@ -884,7 +899,7 @@ internal static class NetworkEmitter
                         }
                     }
                     w.Line(Inv($"// Through the recurrent weight: ∂L/∂h_(t−1) = dStep · {layer.WeightHh.Key}{(plan.IsGru ? " + z⊙∂L/∂h_t." : ".")}"));
-                    w.Line(Inv($"{K}Gemm.AB(dhPrev, dStep, {layer.WeightHh.Property}, active, {h}, {gh}, accumulate: false);"));
+                    w.Line(Inv($"{K}Gemm.APackedB(dhPrev, dStep, packedHh, active, {h}, {gh}, accumulate: false);"));
                     using (w.Block("for (int b = 0; b < active; b++)"))
                     {
                         w.Line("if (s >= lengths[b]) continue;");
