@@ -121,6 +121,20 @@ internal sealed class Bench(int networks, bool singleFile, bool baseline)
         Console.WriteLine($"full run (new driver):       {Summary(full)}");
         Console.WriteLine($"  per network:               {Ms(Median(full, s => s.Wall) / networks)} wall, {Ms(Median(full, s => s.Cpu) / networks)} CPU");
         Console.WriteLine($"  generated: {networks} files, {lines:N0} lines, {chars / 1024.0:N0} KiB ({lines / networks:N0} lines per network)");
+        if (!baseline)
+        {
+            // For scale: the driver parses every new or changed generated file into a syntax tree,
+            // so an edit costs at least one parse of that network's file.
+            var parses = new List<Sample>();
+            ImmutableArray<GeneratedSourceResult> files = fullResult.Results[0].GeneratedSources;
+            for (int r = 0; r < warmups + repeats; r++)
+            {
+                GeneratedSourceResult file = files[r % files.Length];
+                Sample sample = Sample.Measure(() => CSharpSyntaxTree.ParseText(file.SourceText, s_parseOptions, file.HintName).GetRoot());
+                if (r >= warmups) parses.Add(sample);
+            }
+            Console.WriteLine($"  parsing one generated file: {Summary(parses)}");
+        }
 
         // Incremental: the driver from the full run, one declaration's HiddenSize edited.
         var incremental = new List<Sample>();
