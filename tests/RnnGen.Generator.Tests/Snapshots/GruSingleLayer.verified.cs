@@ -144,6 +144,8 @@ namespace Demo.Sensors
         private float[] _dStep = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of one step [batch × G·H]
         private float[] _dhPrev = global::System.Array.Empty<float>(); // ∂L/∂h_{t−1} of one step [batch × H]
         private int[] _lengths = global::System.Array.Empty<int>();
+        // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
+        private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(72, 24), global::RnnGen.Kernels.Gemm.PackedLength(24, 72))];
         private int _rowCapacity, _batchCapacity, _batch, _steps;
         private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
         private float _inputDropout, _layerDropout;
@@ -283,6 +285,10 @@ namespace Demo.Sensors
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 24, batch * 24).CopyTo(h);
 
+            // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(72, 24));
+            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 72, 24);
+
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -291,7 +297,7 @@ namespace Demo.Sensors
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 72, 24, accumulate: true);
+                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 72, 24, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -438,6 +444,9 @@ namespace Demo.Sensors
             // Gradient arriving at the final state, or zeros.
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(0 * batch * 24, batch * 24).CopyTo(dh);
 
+            // Pack weight_hh_l0 once for the per-step product dStep · W_hh.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(24, 72));
+            global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL0, 72, 24);
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             for (int s = steps - 1; s >= 0; s--)
             {
@@ -457,7 +466,7 @@ namespace Demo.Sensors
                     dhp.CopyTo(dStep.Slice(b * 72, 72));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l0 + z⊙∂L/∂h_t.
-                global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL0, active, 24, 72, accumulate: false);
+                global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 24, 72, accumulate: false);
                 for (int b = 0; b < active; b++)
                 {
                     if (s >= lengths[b]) continue;

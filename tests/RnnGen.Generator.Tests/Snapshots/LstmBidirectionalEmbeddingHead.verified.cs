@@ -292,6 +292,8 @@ namespace Demo.Tagging
         private float[] _dStep = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of one step [batch × G·H]
         private float[] _dhPrev = global::System.Array.Empty<float>(); // ∂L/∂h_{t−1} of one step [batch × H]
         private int[] _lengths = global::System.Array.Empty<int>();
+        // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
+        private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(128, 32), global::RnnGen.Kernels.Gemm.PackedLength(32, 128))];
         private int[] _tokens = global::System.Array.Empty<int>();
         private int _rowCapacity, _batchCapacity, _batch, _steps;
         private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
@@ -503,6 +505,10 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(0 * batch * 32, batch * 32).CopyTo(c);
 
+            // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
+            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 128, 32);
+
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -511,7 +517,7 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 128, 32, accumulate: true);
+                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -557,6 +563,10 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(1 * batch * 32, batch * 32).CopyTo(c);
 
+            // The recurrent weight is read every step: pack weight_hh_l0_reverseᵀ once into the kernel's layout.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
+            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0Reverse, 128, 32);
+
             // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -565,7 +575,7 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l0_reverseᵀ + bias_hh_l0_reverse.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0Reverse, active);
-                global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 128, 32, accumulate: true);
+                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -611,6 +621,10 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(2 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(2 * batch * 32, batch * 32).CopyTo(c);
 
+            // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
+            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 128, 32);
+
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -619,7 +633,7 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ + bias_hh_l1.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1, active);
-                global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 128, 32, accumulate: true);
+                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -665,6 +679,10 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(3 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(3 * batch * 32, batch * 32).CopyTo(c);
 
+            // The recurrent weight is read every step: pack weight_hh_l1_reverseᵀ once into the kernel's layout.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
+            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1Reverse, 128, 32);
+
             // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -673,7 +691,7 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l1_reverseᵀ + bias_hh_l1_reverse.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1Reverse, active);
-                global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1Reverse, active, 128, 32, accumulate: true);
+                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -783,6 +801,9 @@ namespace Demo.Tagging
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(0 * batch * 32, batch * 32).CopyTo(dh);
             if (finalCellGradient.IsEmpty) dc.Clear(); else finalCellGradient.Slice(0 * batch * 32, batch * 32).CopyTo(dc);
 
+            // Pack weight_hh_l0 once for the per-step product dStep · W_hh.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(32, 128));
+            global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL0, 128, 32);
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             for (int s = steps - 1; s >= 0; s--)
             {
@@ -801,7 +822,7 @@ namespace Demo.Tagging
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l0.
-                global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL0, active, 32, 128, accumulate: false);
+                global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 32, 128, accumulate: false);
                 for (int b = 0; b < active; b++)
                 {
                     if (s >= lengths[b]) continue;
@@ -840,6 +861,9 @@ namespace Demo.Tagging
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(1 * batch * 32, batch * 32).CopyTo(dh);
             if (finalCellGradient.IsEmpty) dc.Clear(); else finalCellGradient.Slice(1 * batch * 32, batch * 32).CopyTo(dc);
 
+            // Pack weight_hh_l0_reverse once for the per-step product dStep · W_hh.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(32, 128));
+            global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL0Reverse, 128, 32);
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             for (int s = steps - 1; s >= 0; s--)
             {
@@ -858,7 +882,7 @@ namespace Demo.Tagging
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l0_reverse.
-                global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL0Reverse, active, 32, 128, accumulate: false);
+                global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 32, 128, accumulate: false);
                 for (int b = 0; b < active; b++)
                 {
                     if (s >= lengths[b]) continue;
@@ -897,6 +921,9 @@ namespace Demo.Tagging
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(2 * batch * 32, batch * 32).CopyTo(dh);
             if (finalCellGradient.IsEmpty) dc.Clear(); else finalCellGradient.Slice(2 * batch * 32, batch * 32).CopyTo(dc);
 
+            // Pack weight_hh_l1 once for the per-step product dStep · W_hh.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(32, 128));
+            global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL1, 128, 32);
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             for (int s = steps - 1; s >= 0; s--)
             {
@@ -915,7 +942,7 @@ namespace Demo.Tagging
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l1.
-                global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL1, active, 32, 128, accumulate: false);
+                global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 32, 128, accumulate: false);
                 for (int b = 0; b < active; b++)
                 {
                     if (s >= lengths[b]) continue;
@@ -954,6 +981,9 @@ namespace Demo.Tagging
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(3 * batch * 32, batch * 32).CopyTo(dh);
             if (finalCellGradient.IsEmpty) dc.Clear(); else finalCellGradient.Slice(3 * batch * 32, batch * 32).CopyTo(dc);
 
+            // Pack weight_hh_l1_reverse once for the per-step product dStep · W_hh.
+            global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(32, 128));
+            global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL1Reverse, 128, 32);
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             for (int s = steps - 1; s >= 0; s--)
             {
@@ -972,7 +1002,7 @@ namespace Demo.Tagging
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l1_reverse.
-                global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL1Reverse, active, 32, 128, accumulate: false);
+                global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 32, 128, accumulate: false);
                 for (int b = 0; b < active; b++)
                 {
                     if (s >= lengths[b]) continue;

@@ -202,6 +202,8 @@ namespace Demo
             private float[] _dStep = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of one step [batch × G·H]
             private float[] _dhPrev = global::System.Array.Empty<float>(); // ∂L/∂h_{t−1} of one step [batch × H]
             private int[] _lengths = global::System.Array.Empty<int>();
+            // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
+            private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(10, 10), global::RnnGen.Kernels.Gemm.PackedLength(10, 10))];
             private int _rowCapacity, _batchCapacity, _batch, _steps;
             private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
             private bool _layerDropped;
@@ -367,6 +369,10 @@ namespace Demo
                 // Initial state: state index 0 of the given tensors, or zeros.
                 if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 10, batch * 10).CopyTo(h);
 
+                // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout.
+                global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(10, 10));
+                global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 10, 10);
+
                 // Time loop. Sequences shorter than s keep their final state untouched.
                 // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -375,7 +381,7 @@ namespace Demo
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                     // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
                     global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                    global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 10, 10, accumulate: true);
+                    global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
 
                     // Fused gate activations and state update, one sequence at a time.
                     for (int b = 0; b < active; b++)
@@ -413,6 +419,10 @@ namespace Demo
                 // Initial state: state index 1 of the given tensors, or zeros.
                 if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 10, batch * 10).CopyTo(h);
 
+                // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout.
+                global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(10, 10));
+                global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 10, 10);
+
                 // Time loop. Sequences shorter than s keep their final state untouched.
                 // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
@@ -421,7 +431,7 @@ namespace Demo
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                     // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ + bias_hh_l1.
                     global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1, active);
-                    global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 10, 10, accumulate: true);
+                    global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
 
                     // Fused gate activations and state update, one sequence at a time.
                     for (int b = 0; b < active; b++)
@@ -601,6 +611,9 @@ namespace Demo
                 // Gradient arriving at the final state, or zeros.
                 if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(0 * batch * 10, batch * 10).CopyTo(dh);
 
+                // Pack weight_hh_l0 once for the per-step product dStep · W_hh.
+                global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(10, 10));
+                global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL0, 10, 10);
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
                 for (int s = steps - 1; s >= 0; s--)
                 {
@@ -619,7 +632,7 @@ namespace Demo
                         dg.CopyTo(dStep.Slice(b * 10, 10));
                     }
                     // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l0.
-                    global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL0, active, 10, 10, accumulate: false);
+                    global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 10, 10, accumulate: false);
                     for (int b = 0; b < active; b++)
                     {
                         if (s >= lengths[b]) continue;
@@ -655,6 +668,9 @@ namespace Demo
                 // Gradient arriving at the final state, or zeros.
                 if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(1 * batch * 10, batch * 10).CopyTo(dh);
 
+                // Pack weight_hh_l1 once for the per-step product dStep · W_hh.
+                global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(10, 10));
+                global::RnnGen.Kernels.Gemm.PackB(packedHh, WeightHhL1, 10, 10);
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
                 for (int s = steps - 1; s >= 0; s--)
                 {
@@ -673,7 +689,7 @@ namespace Demo
                         dg.CopyTo(dStep.Slice(b * 10, 10));
                     }
                     // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l1.
-                    global::RnnGen.Kernels.Gemm.AB(dhPrev, dStep, WeightHhL1, active, 10, 10, accumulate: false);
+                    global::RnnGen.Kernels.Gemm.APackedB(dhPrev, dStep, packedHh, active, 10, 10, accumulate: false);
                     for (int b = 0; b < active; b++)
                     {
                         if (s >= lengths[b]) continue;
