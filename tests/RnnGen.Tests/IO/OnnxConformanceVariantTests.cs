@@ -7,20 +7,15 @@ using Xunit.Abstractions;
 
 namespace RnnGen.Tests.IO;
 
-// The five ONNX backend cases that need generator options RnnGen does not generate yet:
+// The five ONNX backend cases that need the attribute options beyond PyTorch's cells:
 //   - GRU with linear_before_reset = 0 (ONNX's default, the Cho et al. form):
 //     n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn), declared with LinearBeforeReset = false;
 //   - LSTM with peepholes, declared with Peepholes = true: a tensor weight_peephole_l0 [3·H],
 //     blocks i, f, o (ONNX's P [D, 3·H] is i, o, f), i = σ(… + p_i ⊙ c), f = σ(… + p_f ⊙ c),
 //     o = σ(… + p_o ⊙ c') with c' the new cell state.
-// RecurrentNetworkAttribute has neither argument yet, so the declarations do not compile today:
-// they and the bodies of the tests stay behind ONNX_VARIANTS. Once the generator supports the
-// options, delete every '#if ONNX_VARIANTS' guard (the declarations' and each test body's, with
-// its '#else' branch) and the Skip arguments. Until then OnnxEquations below checks, for all twelve cases, that the parameter
-// conversion these tests use (OnnxNodeCase.PyTorchParameters: gate reordering, B halves, the
-// peephole order) reproduces the expected outputs with ONNX's equations.
+// OnnxEquations below also checks, for all twelve cases, that the parameter conversion these
+// tests use (gate reordering, B halves, the peephole order) reproduces the expected outputs.
 
-#if ONNX_VARIANTS
 /// <summary><c>test_gru_defaults</c>: GRU, hidden_size 5, linear_before_reset 0, X [1, 3, 2]; inputs X, W, R.</summary>
 [RecurrentNetwork(CellKind.Gru, InputSize = 2, HiddenSize = 5, LinearBeforeReset = false)]
 public partial class OnnxGruDefaults;
@@ -40,7 +35,6 @@ public partial class OnnxGruSeqLength;
 /// <summary><c>test_lstm_with_peepholes</c>: LSTM, hidden_size 3, X [1, 2, 4]; inputs X, W, R, B, sequence_lens, initial_h, initial_c, P.</summary>
 [RecurrentNetwork(CellKind.Lstm, InputSize = 4, HiddenSize = 3, Peepholes = true)]
 public partial class OnnxLstmWithPeepholes;
-#endif
 
 /// <summary>
 /// The ONNX conformance cases that need <c>LinearBeforeReset = false</c> (four GRUs) or
@@ -49,64 +43,41 @@ public partial class OnnxLstmWithPeepholes;
 /// </summary>
 public class OnnxConformanceVariantTests(ITestOutputHelper log)
 {
-    private const string NeedsLinearBeforeReset = "needs generator support for LinearBeforeReset = false";
-    private const string NeedsPeepholes = "needs generator support for Peepholes = true";
-
-    [Fact(Skip = NeedsLinearBeforeReset)]
+    [Fact]
     public void test_gru_defaults()
     {
-#if ONNX_VARIANTS
         Check(OnnxConformance.Run("test_gru_defaults", new OnnxGruDefaults(),
             (n, x, lengths, y, yh, h0, c0) => n.Forward(x, lengths, y, yh, h0)));
-#else
-        NotCompiled();
-#endif
     }
 
-    [Fact(Skip = NeedsLinearBeforeReset)]
+    [Fact]
     public void test_gru_with_initial_bias()
     {
-#if ONNX_VARIANTS
         Check(OnnxConformance.Run("test_gru_with_initial_bias", new OnnxGruWithInitialBias(),
             (n, x, lengths, y, yh, h0, c0) => n.Forward(x, lengths, y, yh, h0)));
-#else
-        NotCompiled();
-#endif
     }
 
-    [Fact(Skip = NeedsLinearBeforeReset)]
+    [Fact]
     public void test_gru_batchwise()
     {
-#if ONNX_VARIANTS
         Check(OnnxConformance.Run("test_gru_batchwise", new OnnxGruBatchwise(),
             (n, x, lengths, y, yh, h0, c0) => n.Forward(x, lengths, y, yh, h0)));
-#else
-        NotCompiled();
-#endif
     }
 
-    [Fact(Skip = NeedsLinearBeforeReset)]
+    [Fact]
     public void test_gru_seq_length()
     {
-#if ONNX_VARIANTS
         Check(OnnxConformance.Run("test_gru_seq_length", new OnnxGruSeqLength(),
             (n, x, lengths, y, yh, h0, c0) => n.Forward(x, lengths, y, yh, h0)));
-#else
-        NotCompiled();
-#endif
     }
 
-    [Fact(Skip = NeedsPeepholes)]
+    [Fact]
     public void test_lstm_with_peepholes()
     {
-#if ONNX_VARIANTS
         // LoadParameters fills weight_peephole_l0 from P (i, o, f → i, f, o) and fails if the
         // network has no such tensor; sequence_lens, initial_h and initial_c are passed as given.
         Check(OnnxConformance.Run("test_lstm_with_peepholes", new OnnxLstmWithPeepholes(),
             (n, x, lengths, y, yh, h0, c0) => n.Forward(x, lengths, y, yh, h0, default, c0)));
-#else
-        NotCompiled();
-#endif
     }
 
     /// <summary>
@@ -175,9 +146,6 @@ public class OnnxConformanceVariantTests(ITestOutputHelper log)
         log.WriteLine(result.ToString());
         OnnxConformance.AssertWithinTolerance(result);
     }
-
-    private static void NotCompiled() =>
-        Assert.Fail("Compiled without ONNX_VARIANTS: the network of this case is not declared (see the top of OnnxConformanceVariantTests.cs).");
 }
 
 /// <summary>
