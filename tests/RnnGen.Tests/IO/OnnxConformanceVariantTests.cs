@@ -250,3 +250,15 @@ public static class OnnxEquations
         return (output, final);
     }
 }
+
+public class OnnxVariantExportTests
+{
+    [Fact]
+    public void ResetFirstGruIsNotExportedAsPyTorchGru()
+    {
+        var net = new RnnGen.Tests.Networks.GruI5H7L1FwDenseResetFirst(1);
+        var shape = new RnnGen.IO.Onnx.OnnxNetworkShape(CellKind.Gru, 5, 7, 1, false, false, 0, 0);
+        var e = Assert.Throws<ArgumentException>(() => shape.CheckAgainst(net));
+        Assert.Contains("LinearBeforeReset = false", e.Message);
+    }
+}

@@ -71,6 +71,10 @@ public sealed record OnnxNetworkShape(
     {
         ArgumentNullException.ThrowIfNull(network);
         Validate();
+        // A reset-first GRU has the same tensors as PyTorch's GRU but other equations: never let the
+        // table check pass it off as a linear_before_reset = 1 node.
+        if (network.Signature.Contains(" reset-before-linear", StringComparison.Ordinal))
+            throw new ArgumentException($"The network '{network.Signature}' is a GRU with LinearBeforeReset = false; ONNX export and import support linear_before_reset = 1 only.", nameof(network));
         var actual = new Dictionary<string, TensorDescriptor>(StringComparer.Ordinal);
         foreach (TensorDescriptor t in network.Tensors) actual[t.Name] = t;
         foreach ((string name, int[] dims) in ExpectedTensors())
