@@ -68,10 +68,10 @@ public sealed class PackageTests(PackageFixture fixture, ITestOutputHelper outpu
         Assert.Equal("git", repository.Attribute("type")?.Value);
         Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
 
-        // The only dependency is System.Numerics.Tensors (the kernels); Roslyn stays inside the compiler.
+        // Dependencies: System.Numerics.Tensors (the kernels) and Google.Protobuf (ONNX); Roslyn stays inside the compiler.
         string[] dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
                                         .Select(e => e.Attribute("id")!.Value).ToArray();
-        Assert.Equal(["System.Numerics.Tensors"], dependencies);
+        Assert.Equal(["Google.Protobuf", "System.Numerics.Tensors"], dependencies);
     }
 
     [Fact]
