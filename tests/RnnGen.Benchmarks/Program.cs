@@ -1,16 +1,27 @@
 using System;
 using RnnGen.Benchmarks;
 
-// Timing harness for the runtime kernels. Modes:
-//   gemm [--quick]   GFLOP/s of Gemm.ABt / AB / AtB on the shapes a recurrent network uses.
+// Timing harness. Modes:
+//   gemm [--quick]       GFLOP/s of Gemm.ABt / AB / AtB on the shapes a recurrent network uses (docs/kernels.md).
+//   networks [--quick] [--no-pytorch] [--python PATH]
+//                        the generated networks against ONNX Runtime (same weights, in-process) and PyTorch
+//                        (pytorch_bench.py), 1 and 2 threads; correctness, table, targets, workspace (docs/performance.md).
+//   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
+int pythonAt = Array.IndexOf(args, "--python");
+string? python = pythonAt >= 0 && pythonAt + 1 < args.Length ? args[pythonAt + 1] : null;
 switch (mode)
 {
     case "gemm":
         GemmBenchmark.Run(quick);
         return 0;
+    case "networks":
+        return NetworkBenchmark.Run(quick, python, skipPyTorch: Array.IndexOf(args, "--no-pytorch") >= 0);
+    case "profile":
+        ProfileBenchmark.Run(quick);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick].");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick].");
         return 2;
 }
