@@ -1,19 +1,30 @@
 using System;
 using RnnGen.Benchmarks;
 
-// Timing harness for the runtime kernels. Modes:
+// Timing harness. Modes:
 //   gemm [--quick] [--passes N]   GFLOP/s of the Gemm products on the shapes a recurrent network
-//                                 uses; each shape is timed N times over (default 3), best kept.
+//                                 uses; each shape is timed N times over (default 3), best kept (docs/kernels.md).
+//   networks [--quick] [--no-pytorch] [--python PATH]
+//                        the generated networks against ONNX Runtime (same weights, in-process) and PyTorch
+//                        (pytorch_bench.py), 1 and 2 threads; correctness, table, targets, workspace (docs/performance.md).
+//   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
 int passesAt = Array.IndexOf(args, "--passes");
 int passes = passesAt >= 0 && passesAt + 1 < args.Length && int.TryParse(args[passesAt + 1], out int p) && p > 0 ? p : 3;
+int pythonAt = Array.IndexOf(args, "--python");
+string? python = pythonAt >= 0 && pythonAt + 1 < args.Length ? args[pythonAt + 1] : null;
 switch (mode)
 {
     case "gemm":
         GemmBenchmark.Run(quick, passes);
         return 0;
+    case "networks":
+        return NetworkBenchmark.Run(quick, python, skipPyTorch: Array.IndexOf(args, "--no-pytorch") >= 0);
+    case "profile":
+        ProfileBenchmark.Run(quick);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N].");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick].");
         return 2;
 }

@@ -1,0 +1,120 @@
+using System;
+using System.Diagnostics;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>A shape of the side-by-side comparison, with the issue's reference times on this machine.</summary>
+/// <param name="Id">Short name, shared with pytorch_bench.py.</param>
+/// <param name="OrtAnchorMs">ONNX Runtime 1.31.1, one thread, as measured when the issue was written (NaN: no ORT training).</param>
+/// <param name="TorchAnchorMs">PyTorch 1.13, one thread, as measured when the issue was written.</param>
+internal sealed record BenchmarkCase(string Id, CellKind Cell, int InputSize, int HiddenSize, int Steps, int Batch, bool Training,
+                                     double OrtAnchorMs, double TorchAnchorMs, Func<NetworkModel> Create)
+{
+    public int Gates => Cell == CellKind.Lstm ? 4 : 3;
+
+    /// <summary>2·G·H·(I+H)·T·B for inference; three times that for a training step (forward, input/hidden gradients, weight gradients).</summary>
+    public double Flops => 2.0 * Gates * HiddenSize * (InputSize + HiddenSize) * Steps * Batch * (Training ? 3 : 1);
+
+    public string Title => $"{(Training ? "train " : "infer ")}{(Cell == CellKind.Lstm ? "LSTM" : "GRU")} I={InputSize} H={HiddenSize} T={Steps} B={Batch}";
+}
+
+internal static class BenchmarkCases
+{
+    /// <summary>Peak FMA throughput of one core of this machine (AVX-512, Zen 5), GFLOP/s, from the issue.</summary>
+    public const double PeakGflopsPerCore = 212;
+
+    private const ulong Seed = 2024;
+
+    public static readonly BenchmarkCase[] All =
+    [
+        new("lstm-i64-h128-t50-b1", CellKind.Lstm, 64, 128, 50, 1, false, 0.180, 2.17,
+            () => NetworkModel.Create(new LstmI64H128(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
+                                      (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI64H128.WorkspaceBytes)),
+        new("lstm-i256-h256-t150-b1", CellKind.Lstm, 256, 256, 150, 1, false, 2.65, 16.8, CreateLstm256),
+        new("gru-i256-h256-t100-b1", CellKind.Gru, 256, 256, 100, 1, false, 1.16, 9.55,
+            () => NetworkModel.Create(new GruI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
+                                      (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI256H256.WorkspaceBytes)),
+        new("lstm-i256-h256-t50-b64", CellKind.Lstm, 256, 256, 50, 64, false, 21.0, 33.8, CreateLstm256),
+        new("train-lstm-i128-h256-t50-b32", CellKind.Lstm, 128, 256, 50, 32, true, double.NaN, 50.0,
+            () => NetworkModel.Create(new LstmI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
+                                      (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI128H256.WorkspaceBytes)),
+        new("train-gru-i128-h256-t50-b32", CellKind.Gru, 128, 256, 50, 32, true, double.NaN, 42.1,
+            () => NetworkModel.Create(new GruI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
+                                      (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI128H256.WorkspaceBytes)),
+    ];
+
+    private static NetworkModel CreateLstm256() =>
+        NetworkModel.Create(new LstmI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
+                            (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI256H256.WorkspaceBytes);
+
+    public static float[] Uniform(int length, int seed)
+    {
+        var random = new Random(seed);
+        var x = new float[length];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    public static string LoadAverage()
+    {
+        try { return string.Join(' ', System.IO.File.ReadAllText("/proc/loadavg").Split(' ', 4)[..3]); }
+        catch (System.IO.IOException) { return "unknown"; }
+        catch (UnauthorizedAccessException) { return "unknown"; }
+    }
+
+    public static string CpuModel()
+    {
+        try
+        {
+            foreach (string line in System.IO.File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal)) return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (System.IO.IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return "unknown CPU";
+    }
+}
+
+/// <summary>Timing settings: warm-up, then N samples of enough calls to last <see cref="SampleSeconds"/>; the median per-call time.</summary>
+internal sealed record TimingSettings(double WarmupSeconds, int Samples, double SampleSeconds)
+{
+    public static readonly TimingSettings Quick = new(0.3, 11, 0.02);
+    public static readonly TimingSettings Full = new(1.0, 31, 0.05);
+
+    /// <summary>
+    /// Median seconds per call of each contestant. Samples alternate between the contestants, so a
+    /// change of load on the shared machine hits all of them alike. <paramref name="pauseBetween"/>
+    /// lets a thread pool that spins after its work (ONNX Runtime's) go idle before the next contestant.
+    /// </summary>
+    public double[] Median(Action[] calls, bool pauseBetween)
+    {
+        var sw = new Stopwatch();
+        var perSample = new long[calls.Length];
+        for (int c = 0; c < calls.Length; c++)
+        {
+            long n = 0;
+            sw.Restart();
+            while (sw.Elapsed.TotalSeconds < WarmupSeconds || n < 3) { calls[c](); n++; }
+            perSample[c] = Math.Max(1, (long)(SampleSeconds / (sw.Elapsed.TotalSeconds / n)));
+        }
+        var times = new double[calls.Length][];
+        for (int c = 0; c < calls.Length; c++) times[c] = new double[Samples];
+        for (int s = 0; s < Samples; s++)
+        {
+            for (int c = 0; c < calls.Length; c++)
+            {
+                if (pauseBetween) System.Threading.Thread.Sleep(3);
+                sw.Restart();
+                for (long i = 0; i < perSample[c]; i++) calls[c]();
+                times[c][s] = sw.Elapsed.TotalSeconds / perSample[c];
+            }
+        }
+        var medians = new double[calls.Length];
+        for (int c = 0; c < calls.Length; c++)
+        {
+            Array.Sort(times[c]);
+            medians[c] = times[c][Samples / 2];
+        }
+        return medians;
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Linq;
+using System.Numerics.Tensors;
+using System.Threading.Tasks;
+using RnnGen.Training;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>
+/// One generated network, seen through what the benchmark does with it: inference on one or two
+/// threads, a training step (forward, MSE loss, backward, Adam) on one or two threads, workspace
+/// sizes. The generated classes share no interface for Forward/Backward, so each is wrapped with
+/// lambdas that call its own methods (see <see cref="NetworkModel.Create"/>).
+/// </summary>
+internal abstract class NetworkModel
+{
+    public abstract IRecurrentNetwork Network { get; }
+
+    /// <summary>A PyTorch-named parameter tensor (weight_ih_l0, …).</summary>
+    public ReadOnlySpan<float> Tensor(string name)
+    {
+        TensorDescriptor t = Network.Tensors.Single(d => d.Name == name);
+        return Network.Parameters.AsSpan(t.Offset, t.Length);
+    }
+
+    /// <summary>Inference on [batch, steps, I] → [batch, steps, H]; with 2 threads the batch is cut in two halves, one replica each.</summary>
+    public abstract void Infer(float[] inputs, int[] lengths, float[] output, int threads);
+
+    /// <summary>One training step on the whole batch: zero gradients, forward, MSE loss against <paramref name="target"/>, backward, Adam.</summary>
+    public abstract double TrainStep(float[] inputs, int[] lengths, float[] target, float[] output, float[] outputGradient, int threads);
+
+    public abstract long WorkspaceBytes(int batch, int steps, bool training);
+
+    /// <summary>Bytes allocated by the first training forward + backward of a fresh replica (its workspace).</summary>
+    public abstract long MeasureTrainingAllocation(int batch, int steps);
+
+    public static NetworkModel Create<TNet>(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
+                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes)
+        where TNet : class, IRecurrentNetwork =>
+        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes);
+
+    public delegate void Forward<TNet>(TNet net, ReadOnlySpan<float> inputs, ReadOnlySpan<int> lengths, Span<float> output);
+
+    public delegate void Backward<TNet>(TNet net, ReadOnlySpan<float> outputGradient);
+
+    // MSE loss mean((y − target)²) over `count` rows of the batch starting at `start`, scaled by 1/total
+    // elements, and its gradient 2(y − target)/total.
+    private static double MseGradient(ReadOnlySpan<float> y, ReadOnlySpan<float> target, Span<float> dy, int totalElements)
+    {
+        TensorPrimitives.Subtract(y, target, dy);
+        double loss = TensorPrimitives.Dot(dy, dy) / totalElements;
+        TensorPrimitives.Multiply(dy, 2f / totalElements, dy);
+        return loss;
+    }
+
+    private sealed class Typed<TNet> : NetworkModel where TNet : class, IRecurrentNetwork
+    {
+        private readonly TNet _primary;
+        private readonly TNet[] _halves;
+        private readonly Func<TNet, TNet> _replica;
+        private readonly Forward<TNet> _forward, _forwardTraining;
+        private readonly Backward<TNet> _backward;
+        private readonly Func<int, int, bool, long> _workspaceBytes;
+        private readonly Adam _adam1 = new(), _adam2 = new();
+        private DataParallel<TNet>? _parallel;
+        private readonly int _hidden;
+
+        public Typed(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
+                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes)
+        {
+            _primary = primary;
+            _replica = replica;
+            _halves = [replica(primary), replica(primary)];
+            _forward = forward;
+            _forwardTraining = forwardTraining;
+            _backward = backward;
+            _workspaceBytes = workspaceBytes;
+            _hidden = primary.Tensors.Single(d => d.Name == "weight_hh_l0").Shape[1];
+        }
+
+        public override IRecurrentNetwork Network => _primary;
+
+        public override void Infer(float[] inputs, int[] lengths, float[] output, int threads)
+        {
+            int batch = lengths.Length;
+            if (threads == 1 || batch == 1)
+            {
+                _forward(_primary, inputs, lengths, output);
+                return;
+            }
+            int inPerRow = inputs.Length / batch, outPerRow = output.Length / batch, half = batch / 2;
+            Parallel.Invoke(
+                () => _forward(_halves[0], inputs.AsSpan(0, half * inPerRow), lengths.AsSpan(0, half), output.AsSpan(0, half * outPerRow)),
+                () => _forward(_halves[1], inputs.AsSpan(half * inPerRow), lengths.AsSpan(half), output.AsSpan(half * outPerRow)));
+        }
+
+        public override double TrainStep(float[] inputs, int[] lengths, float[] target, float[] output, float[] outputGradient, int threads)
+        {
+            int batch = lengths.Length, total = output.Length;
+            _primary.Gradients.AsSpan().Clear();
+            if (threads == 1)
+            {
+                _forwardTraining(_primary, inputs, lengths, output);
+                double loss = MseGradient(output, target, outputGradient, total);
+                _backward(_primary, outputGradient);
+                _adam1.Step(_primary);
+                return loss;
+            }
+            _parallel ??= new DataParallel<TNet>(_primary, _replica, threads, shardCount: threads);
+            int inPerRow = inputs.Length / batch, outPerRow = output.Length / batch;
+            LossSum sum = _parallel.Run(batch, (replica, start, count) =>
+            {
+                Span<float> y = output.AsSpan(start * outPerRow, count * outPerRow);
+                Span<float> dy = outputGradient.AsSpan(start * outPerRow, count * outPerRow);
+                _forwardTraining(replica, inputs.AsSpan(start * inPerRow, count * inPerRow), lengths.AsSpan(start, count), y);
+                double loss = MseGradient(y, target.AsSpan(start * outPerRow, count * outPerRow), dy, total);
+                _backward(replica, dy);
+                return new LossSum(loss, count);
+            });
+            _adam2.Step(_primary);
+            return sum.Sum;
+        }
+
+        public override long WorkspaceBytes(int batch, int steps, bool training) => _workspaceBytes(batch, steps, training);
+
+        public override long MeasureTrainingAllocation(int batch, int steps)
+        {
+            int inputSize = _primary.Tensors.Single(d => d.Name == "weight_ih_l0").Shape[1];
+            var inputs = new float[batch * steps * inputSize];
+            var lengths = Enumerable.Repeat(steps, batch).ToArray();
+            var output = new float[batch * steps * _hidden];
+            TNet fresh = _replica(_primary);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            _forwardTraining(fresh, inputs, lengths, output);
+            _backward(fresh, output);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
+using RnnGen.Training;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>
+/// Where the time of a generated network goes. Each phase of the generated forward and backward
+/// (see the emitted <c>ForwardL0</c>/<c>BackwardL0</c>) is replayed alone with the same runtime
+/// kernels, the same shapes and the same call pattern, and timed; the whole call is timed through the
+/// generated class; "rest" is the difference (copies, clears, argument checks, loop overhead).
+/// One thread.
+/// </summary>
+internal static class ProfileBenchmark
+{
+    public static void Run(bool quick)
+    {
+        TimingSettings timing = quick ? TimingSettings.Quick : TimingSettings.Full;
+        Console.WriteLine($"RnnGen profile ({(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}), one thread, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {BenchmarkCases.LoadAverage()}");
+        Console.WriteLine("Each phase replayed alone with the generated code's kernels and shapes; median per call.");
+        Console.WriteLine();
+        foreach (BenchmarkCase c in BenchmarkCases.All) Profile(c, timing);
+        Console.WriteLine($"load average at end: {BenchmarkCases.LoadAverage()}");
+    }
+
+    private static void Profile(BenchmarkCase c, TimingSettings timing)
+    {
+        int I = c.InputSize, H = c.HiddenSize, G = c.Gates, GH = G * H, T = c.Steps, B = c.Batch, rows = B * T;
+        NetworkModel model = c.Create();
+        ReadOnlySpan<float> wIhSpan = model.Tensor("weight_ih_l0");
+        float[] wIh = wIhSpan.ToArray(), wHh = model.Tensor("weight_hh_l0").ToArray();
+        float[] bIh = model.Tensor("bias_ih_l0").ToArray(), bHh = model.Tensor("bias_hh_l0").ToArray();
+        float[] input = BenchmarkCases.Uniform(rows * I, 1);
+        float[] gates = BenchmarkCases.Uniform(rows * GH, 3), gatesWork = new float[rows * GH];
+        float[] h = BenchmarkCases.Uniform(B * H, 4), cState = BenchmarkCases.Uniform(B * H, 5);
+        float[] hProj = new float[B * GH], output = new float[rows * H], hn = new float[rows * H];
+        int[] lengths = Enumerable.Repeat(T, B).ToArray();
+
+        var phases = new List<(string Name, Action Call, double Flops)>
+        {
+            ("input projection GEMM + bias", () =>
+            {
+                Gemm.ABt(gatesWork, input, wIh, rows, GH, I, accumulate: false);
+                Rows.AddBias(gatesWork, bIh, rows);
+            }, 2.0 * rows * GH * I),
+            ("recurrent product (T per-step GEMMs)", () =>
+            {
+                for (int s = 0; s < T; s++)
+                {
+                    Rows.SetBias(hProj, bHh, B);
+                    Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: true);
+                }
+            }, 2.0 * rows * GH * H),
+            ("cell: gate activations + state update", () =>
+            {
+                gates.AsSpan().CopyTo(gatesWork);
+                for (int s = 0; s < T; s++)
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = b * T + s;
+                        Span<float> hb = h.AsSpan(b * H, H), g = gatesWork.AsSpan(row * GH, GH);
+                        if (c.Cell == CellKind.Lstm) LstmCell.Forward(hb, cState.AsSpan(b * H, H), g, g, hProj.AsSpan(b * GH, GH), cState.AsSpan(b * H, H));
+                        else GruCell.Forward(hb, g, hn.AsSpan(row * H, H), g, hProj.AsSpan(b * GH, GH), hb);
+                        hb.CopyTo(output.AsSpan(row * H, H));
+                    }
+            }, 0),
+        };
+        // Two threads inside the per-step product (the kernel's own column split), for the batch-1 discussion.
+        if (!c.Training && B == 1)
+            phases.Add(("  (recurrent product on 2 threads, kernel split)", () =>
+            {
+                for (int s = 0; s < T; s++)
+                {
+                    Rows.SetBias(hProj, bHh, B);
+                    Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: true, threads: 2);
+                }
+            }, -2.0 * rows * GH * H));
+
+        float[] dGates = BenchmarkCases.Uniform(rows * GH, 6), dStep = new float[B * GH], dhPrev = new float[B * H];
+        float[] dh = BenchmarkCases.Uniform(B * H, 7), dc = new float[B * H], dOutput = BenchmarkCases.Uniform(rows * H, 8);
+        float[] cells = BenchmarkCases.Uniform(rows * H, 9), hPrev = BenchmarkCases.Uniform(rows * H, 10);
+        float[] dWih = new float[wIh.Length], dWhh = new float[wHh.Length], dbIh = new float[GH], dbHh = new float[GH];
+        float[] dInput = new float[rows * I], dHProj = new float[rows * GH], dhDirect = new float[B * H];
+        for (int i = 0; i < gates.Length; i++) gates[i] = 0.5f + 0.4f * gates[i]; // activations in (0.1, 0.9)
+        if (c.Training)
+        {
+            float[] parameters = model.Network.Parameters.ToArray(), gradients = BenchmarkCases.Uniform(parameters.Length, 11);
+            var adam = new Adam();
+            phases.AddRange(
+            [
+                ("backward cell (T·B fused steps)", () =>
+                {
+                    for (int s = T - 1; s >= 0; s--)
+                        for (int b = 0; b < B; b++)
+                        {
+                            int row = b * T + s;
+                            Span<float> dhb = dh.AsSpan(b * H, H);
+                            TensorPrimitives.Add(dhb, dOutput.AsSpan(row * H, H), dhb);
+                            Span<float> dg = dGates.AsSpan(row * GH, GH);
+                            if (c.Cell == CellKind.Lstm)
+                            {
+                                LstmCell.Backward(dg, dc.AsSpan(b * H, H), dhb, gates.AsSpan(row * GH, GH), cells.AsSpan(row * H, H), hPrev.AsSpan(row * H, H));
+                                dg.CopyTo(dStep.AsSpan(b * GH, GH));
+                            }
+                            else
+                            {
+                                Span<float> dhp = dHProj.AsSpan(row * GH, GH);
+                                GruCell.Backward(dg, dhp, dhDirect.AsSpan(b * H, H), dhb, gates.AsSpan(row * GH, GH), hn.AsSpan(row * H, H), hPrev.AsSpan(row * H, H));
+                                dhp.CopyTo(dStep.AsSpan(b * GH, GH));
+                            }
+                            TensorPrimitives.Multiply(dhb, 0.5f, dhb); // keep values bounded across repetitions
+                        }
+                }, 0),
+                ("backward recurrent product (T per-step GEMMs)", () =>
+                {
+                    for (int s = 0; s < T; s++) Gemm.AB(dhPrev, dStep, wHh, B, H, GH, accumulate: false);
+                }, 2.0 * rows * GH * H),
+                ("weight gradients (2 GEMMs over all steps)", () =>
+                {
+                    Gemm.AtB(dWih, dGates, input, GH, I, rows, accumulate: true);
+                    Gemm.AtB(dWhh, dGates, hPrev, GH, H, rows, accumulate: true);
+                }, 2.0 * rows * GH * (I + H)),
+                ("input gradient GEMM", () => Gemm.AB(dInput, dGates, wIh, rows, I, GH, accumulate: true), 2.0 * rows * GH * I),
+                ("bias gradients (column sums)", () =>
+                {
+                    Rows.AccumulateColumnSums(dbIh, dGates, rows);
+                    Rows.AccumulateColumnSums(dbHh, dGates, rows);
+                }, 0),
+                ("Adam step", () => adam.Step(parameters, gradients), 0),
+            ]);
+        }
+
+        float[] x = BenchmarkCases.Uniform(rows * I, 1), y = new float[rows * H], target = BenchmarkCases.Uniform(rows * H, 2), dy = new float[rows * H];
+        Action whole = c.Training ? () => model.TrainStep(x, lengths, target, y, dy, 1) : () => model.Infer(x, lengths, y, 1);
+        // The whole call and the phases alternate sample by sample, so the shares compare like with like.
+        double[] all = timing.Median([whole, .. phases.Select(p => p.Call)], pauseBetween: false);
+        double total = all[0];
+        double[] times = all[1..];
+
+        Console.WriteLine($"{c.Title}: whole {(c.Training ? "training step" : "forward")} {total * 1e3:F3} ms = {c.Flops / total * 1e-9:F1} GFLOP/s");
+        Console.WriteLine($"  {"phase",-48} {"ms",8} {"share",6} {"GFLOP/s",8} {"µs/step",8}");
+        double sum = 0;
+        for (int i = 0; i < phases.Count; i++)
+        {
+            bool aside = phases[i].Flops < 0;
+            if (!aside) sum += times[i];
+            double flops = Math.Abs(phases[i].Flops);
+            Console.WriteLine($"  {phases[i].Name,-48} {times[i] * 1e3,8:F3} {(aside ? "" : $"{times[i] / total * 100:F0}%"),6} {(flops > 0 ? (flops / times[i] * 1e-9).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : ""),8} {times[i] / T * 1e6,8:F2}");
+        }
+        Console.WriteLine($"  {"rest (copies, clears, checks, loop overhead)",-48} {(total - sum) * 1e3,8:F3} {(total - sum) / total * 100,5:F0}%");
+        Console.WriteLine();
+    }
+}
