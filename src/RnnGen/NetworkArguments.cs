@@ -70,4 +70,18 @@ public static class NetworkArguments
             throw new ArgumentOutOfRangeException(name, p, $"'{name}' is {p}; a dropout probability must be in [0, 1).");
         return p;
     }
+
+    /// <summary>
+    /// Checks a chunk for a stream state of <paramref name="streams"/> streams and returns its steps:
+    /// the input is [streams, steps, <paramref name="perStep"/>] with steps ≥ 1.
+    /// </summary>
+    public static int CheckChunk(int inputLength, int streams, int perStep, string inputName)
+    {
+        long perChunkStep = (long)streams * perStep;
+        if (inputLength == 0 || inputLength % perChunkStep != 0)
+            throw new ArgumentException(
+                $"'{inputName}' holds {inputLength} values; the state's {streams} stream(s) need a positive multiple of {perChunkStep} ([streams, steps, {perStep}]).",
+                inputName);
+        return (int)(inputLength / perChunkStep);
+    }
 }

@@ -27,12 +27,7 @@ internal static class NetworkEmitter
         return prefix + string.Concat(plan.Spec.ContainingTypes.Select(t => t.Split(' ').Last() + ".")) + plan.Spec.ClassName;
     }
 
-    public static string HintName(NetworkPlan plan)
-    {
-        string prefix = plan.Spec.Namespace.Length > 0 ? plan.Spec.Namespace + "." : "";
-        string outer = string.Concat(plan.Spec.ContainingTypes.Select(t => t.Split(' ').Last() + "."));
-        return prefix + outer + plan.Spec.ClassName + ".g.cs";
-    }
+    public static string HintName(NetworkPlan plan) => FullName(plan) + ".g.cs";
 
     public static string Emit(NetworkPlan plan)
     {
@@ -465,9 +460,11 @@ internal static class NetworkEmitter
             w.Line();
             if (!plan.IsGruResetFirst)
             {
-                w.Line(Inv($"// The recurrent weight is read every step: pack {layer.WeightHh.Key}ᵀ once into the kernel's layout."));
+                w.Line(Inv($"// The recurrent weight is read every step: pack {layer.WeightHh.Key}ᵀ once into the kernel's layout"));
+                w.Line("// (a one-step call, such as streaming a token at a time, reads it once unpacked instead).");
+                w.Line("bool packed = steps > 1;");
                 w.Line(Inv($"{Span} packedHh = _packedWeight.AsSpan(0, {K}Gemm.PackedLength({gh}, {h}));"));
-                w.Line(Inv($"{K}Gemm.PackBt(packedHh, {layer.WeightHh.Property}, {gh}, {h});"));
+                w.Line(Inv($"if (packed) {K}Gemm.PackBt(packedHh, {layer.WeightHh.Property}, {gh}, {h});"));
                 w.Line();
             }
             w.Line(layer.Reverse
@@ -483,7 +480,8 @@ internal static class NetworkEmitter
                 {
                     w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
                     w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, active);"));
-                    w.Line(Inv($"{K}Gemm.APackedB(hProj, h, packedHh, active, {gh}, {h}, accumulate: true);"));
+                    w.Line(Inv($"if (packed) {K}Gemm.APackedB(hProj, h, packedHh, active, {gh}, {h}, accumulate: true);"));
+                    w.Line(Inv($"else {K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: true);"));
                     w.Line();
                     w.Line("// Fused gate activations and state update, one sequence at a time.");
                     using (w.Block("for (int b = 0; b < active; b++)"))
@@ -680,9 +678,7 @@ internal static class NetworkEmitter
         using (w.Block(Inv($"public void Step({input}, State state, {Span} output)")))
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
-            w.Line(Inv($"if ({name}.Length == 0 || {name}.Length % ((long)state.Batch * {perStep}) != 0)"));
-            w.Line(Inv($"    throw new global::System.ArgumentException($\"'{name}' holds {{{name}.Length}} values; the state's {{state.Batch}} stream(s) need a positive multiple of {{(long)state.Batch * {perStep}}}.\", nameof({name}));"));
-            w.Line(Inv($"global::System.Array.Fill(state.Lengths, (int)({name}.Length / ((long)state.Batch * {perStep})));"));
+            w.Line(Inv($"global::System.Array.Fill(state.Lengths, {Args}.CheckChunk({name}.Length, state.Batch, {perStep}, nameof({name})));"));
             w.Line("// Initial and final state are the same memory: each layer reads its slice before it writes it.");
             w.Line(Inv($"Run({name}, state.Lengths, output, state.Hidden, state.Hidden, {cell}, training: false);"));
         }
@@ -704,10 +700,7 @@ internal static class NetworkEmitter
             using (w.Block(Inv($"public global::RnnGen.Training.LossSum ComputeLossAndGradients({input}, {RoInts} targets, State state, float gradientScale = float.NaN)")))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
-                w.Line(Inv($"if ({name}.Length == 0 || {name}.Length % ((long)state.Batch * {perStep}) != 0)"));
-                w.Line(Inv($"    throw new global::System.ArgumentException($\"'{name}' holds {{{name}.Length}} values; the state's {{state.Batch}} stream(s) need a positive multiple of {{(long)state.Batch * {perStep}}}.\", nameof({name}));"));
-                w.Line(Inv($"int steps = (int)({name}.Length / ((long)state.Batch * {perStep}));"));
-                w.Line("global::System.Array.Fill(state.Lengths, steps);");
+                w.Line(Inv($"global::System.Array.Fill(state.Lengths, {Args}.CheckChunk({name}.Length, state.Batch, {perStep}, nameof({name})));"));
                 w.Line("return TrainChunk(" + name + ", state.Lengths, targets, global::RnnGen.Training.LossKind.PerStep, gradientScale, state.Hidden, " + (plan.IsLstm ? "state.Cell" : "default") + ");");
             }
             w.Line();

@@ -285,9 +285,11 @@ namespace Demo.Sensors
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 24, batch * 24).CopyTo(h);
 
-            // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout.
+            // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
+            // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+            bool packed = steps > 1;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(72, 24));
-            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 72, 24);
+            if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 72, 24);
 
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -297,7 +299,8 @@ namespace Demo.Sensors
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 72, 24, accumulate: true);
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 72, 24, accumulate: true);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 72, 24, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -381,9 +384,7 @@ namespace Demo.Sensors
         public void Step(global::System.ReadOnlySpan<float> inputs, State state, global::System.Span<float> output)
         {
             global::System.ArgumentNullException.ThrowIfNull(state);
-            if (inputs.Length == 0 || inputs.Length % ((long)state.Batch * InputSize) != 0)
-                throw new global::System.ArgumentException($"'inputs' holds {inputs.Length} values; the state's {state.Batch} stream(s) need a positive multiple of {(long)state.Batch * InputSize}.", nameof(inputs));
-            global::System.Array.Fill(state.Lengths, (int)(inputs.Length / ((long)state.Batch * InputSize)));
+            global::System.Array.Fill(state.Lengths, global::RnnGen.NetworkArguments.CheckChunk(inputs.Length, state.Batch, InputSize, nameof(inputs)));
             // Initial and final state are the same memory: each layer reads its slice before it writes it.
             Run(inputs, state.Lengths, output, state.Hidden, state.Hidden, default, default, training: false);
         }

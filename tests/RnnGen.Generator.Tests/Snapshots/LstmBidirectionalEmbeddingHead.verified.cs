@@ -505,9 +505,11 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(0 * batch * 32, batch * 32).CopyTo(c);
 
-            // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout.
+            // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
+            // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+            bool packed = steps > 1;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
-            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 128, 32);
+            if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 128, 32);
 
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -517,7 +519,8 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -563,9 +566,11 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(1 * batch * 32, batch * 32).CopyTo(c);
 
-            // The recurrent weight is read every step: pack weight_hh_l0_reverseᵀ once into the kernel's layout.
+            // The recurrent weight is read every step: pack weight_hh_l0_reverseᵀ once into the kernel's layout
+            // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+            bool packed = steps > 1;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
-            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0Reverse, 128, 32);
+            if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0Reverse, 128, 32);
 
             // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -575,7 +580,8 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l0_reverseᵀ + bias_hh_l0_reverse.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0Reverse, active);
-                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -621,9 +627,11 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(2 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(2 * batch * 32, batch * 32).CopyTo(c);
 
-            // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout.
+            // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout
+            // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+            bool packed = steps > 1;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
-            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 128, 32);
+            if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 128, 32);
 
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -633,7 +641,8 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ + bias_hh_l1.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1, active);
-                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)
@@ -679,9 +688,11 @@ namespace Demo.Tagging
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(3 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(3 * batch * 32, batch * 32).CopyTo(c);
 
-            // The recurrent weight is read every step: pack weight_hh_l1_reverseᵀ once into the kernel's layout.
+            // The recurrent weight is read every step: pack weight_hh_l1_reverseᵀ once into the kernel's layout
+            // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+            bool packed = steps > 1;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
-            global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1Reverse, 128, 32);
+            if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1Reverse, 128, 32);
 
             // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -691,7 +702,8 @@ namespace Demo.Tagging
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                 // Recurrent projection of the running sequences: hProj = h · weight_hh_l1_reverseᵀ + bias_hh_l1_reverse.
                 global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1Reverse, active);
-                global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1Reverse, active, 128, 32, accumulate: true);
 
                 // Fused gate activations and state update, one sequence at a time.
                 for (int b = 0; b < active; b++)

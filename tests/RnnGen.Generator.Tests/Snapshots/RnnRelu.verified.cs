@@ -369,9 +369,11 @@ namespace Demo
                 // Initial state: state index 0 of the given tensors, or zeros.
                 if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 10, batch * 10).CopyTo(h);
 
-                // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout.
+                // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
+                // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+                bool packed = steps > 1;
                 global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(10, 10));
-                global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 10, 10);
+                if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 10, 10);
 
                 // Time loop. Sequences shorter than s keep their final state untouched.
                 // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -381,7 +383,8 @@ namespace Demo
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                     // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
                     global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                    global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
+                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
+                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 10, 10, accumulate: true);
 
                     // Fused gate activations and state update, one sequence at a time.
                     for (int b = 0; b < active; b++)
@@ -419,9 +422,11 @@ namespace Demo
                 // Initial state: state index 1 of the given tensors, or zeros.
                 if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 10, batch * 10).CopyTo(h);
 
-                // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout.
+                // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout
+                // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
+                bool packed = steps > 1;
                 global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(10, 10));
-                global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 10, 10);
+                if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 10, 10);
 
                 // Time loop. Sequences shorter than s keep their final state untouched.
                 // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
@@ -431,7 +436,8 @@ namespace Demo
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
                     // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ + bias_hh_l1.
                     global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1, active);
-                    global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
+                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
+                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 10, 10, accumulate: true);
 
                     // Fused gate activations and state update, one sequence at a time.
                     for (int b = 0; b < active; b++)
@@ -516,9 +522,7 @@ namespace Demo
             public void Step(global::System.ReadOnlySpan<float> inputs, State state, global::System.Span<float> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(state);
-                if (inputs.Length == 0 || inputs.Length % ((long)state.Batch * InputSize) != 0)
-                    throw new global::System.ArgumentException($"'inputs' holds {inputs.Length} values; the state's {state.Batch} stream(s) need a positive multiple of {(long)state.Batch * InputSize}.", nameof(inputs));
-                global::System.Array.Fill(state.Lengths, (int)(inputs.Length / ((long)state.Batch * InputSize)));
+                global::System.Array.Fill(state.Lengths, global::RnnGen.NetworkArguments.CheckChunk(inputs.Length, state.Batch, InputSize, nameof(inputs)));
                 // Initial and final state are the same memory: each layer reads its slice before it writes it.
                 Run(inputs, state.Lengths, output, state.Hidden, state.Hidden, default, default, training: false);
             }
@@ -536,10 +540,7 @@ namespace Demo
             public global::RnnGen.Training.LossSum ComputeLossAndGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, State state, float gradientScale = float.NaN)
             {
                 global::System.ArgumentNullException.ThrowIfNull(state);
-                if (inputs.Length == 0 || inputs.Length % ((long)state.Batch * InputSize) != 0)
-                    throw new global::System.ArgumentException($"'inputs' holds {inputs.Length} values; the state's {state.Batch} stream(s) need a positive multiple of {(long)state.Batch * InputSize}.", nameof(inputs));
-                int steps = (int)(inputs.Length / ((long)state.Batch * InputSize));
-                global::System.Array.Fill(state.Lengths, steps);
+                global::System.Array.Fill(state.Lengths, global::RnnGen.NetworkArguments.CheckChunk(inputs.Length, state.Batch, InputSize, nameof(inputs)));
                 return TrainChunk(inputs, state.Lengths, targets, global::RnnGen.Training.LossKind.PerStep, gradientScale, state.Hidden, default);
             }
 
