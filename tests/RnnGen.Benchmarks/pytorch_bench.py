@@ -12,6 +12,10 @@ harness does. The timing is the same as the harness's: warm up, then N samples o
 last a few milliseconds each, and the median of the per-call times.
 
 Run: /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch_bench.py [--quick] [--threads 1,2] [--case NAME]
+
+The harness runs it once per thread count with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to that
+count, and with LD_LIBRARY_PATH pointing at OpenBLAS when libopenblas0-pthread is installed (Debian's
+python3-torch otherwise runs on the reference BLAS): see docs/performance.md.
 """
 import argparse
 import statistics
