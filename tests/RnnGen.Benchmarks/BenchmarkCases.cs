@@ -82,11 +82,12 @@ internal sealed record TimingSettings(double WarmupSeconds, int Samples, double 
     public static readonly TimingSettings Full = new(1.0, 31, 0.05);
 
     /// <summary>
-    /// Median seconds per call of each contestant. Samples alternate between the contestants, so a
-    /// change of load on the shared machine hits all of them alike. <paramref name="pauseBetween"/>
-    /// lets a thread pool that spins after its work (ONNX Runtime's) go idle before the next contestant.
+    /// Median and best seconds per call of each contestant. Samples alternate between the
+    /// contestants, so a change of load on the shared machine hits all of them alike.
+    /// <paramref name="pauseBetween"/> lets a thread pool that spins after its work (ONNX Runtime's)
+    /// go idle before the next contestant.
     /// </summary>
-    public double[] Median(Action[] calls, bool pauseBetween)
+    public (double Median, double Best)[] Measure(Action[] calls, bool pauseBetween)
     {
         var sw = new Stopwatch();
         var perSample = new long[calls.Length];
@@ -109,12 +110,15 @@ internal sealed record TimingSettings(double WarmupSeconds, int Samples, double 
                 times[c][s] = sw.Elapsed.TotalSeconds / perSample[c];
             }
         }
-        var medians = new double[calls.Length];
+        var result = new (double, double)[calls.Length];
         for (int c = 0; c < calls.Length; c++)
         {
             Array.Sort(times[c]);
-            medians[c] = times[c][Samples / 2];
+            result[c] = (times[c][Samples / 2], times[c][0]);
         }
-        return medians;
+        return result;
     }
+
+    /// <summary>Median seconds per call of each contestant (see <see cref="Measure"/>).</summary>
+    public double[] Median(Action[] calls, bool pauseBetween) => Array.ConvertAll(Measure(calls, pauseBetween), m => m.Median);
 }
