@@ -31,7 +31,7 @@ internal static class NetworkBenchmark
         Console.WriteLine($"{BenchmarkCases.CpuModel()}, {Environment.ProcessorCount} logical processors; .NET {Environment.Version}; " +
                           $"Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
         Console.WriteLine($"time = median of {timing.Samples} samples (each ≥ {timing.SampleSeconds * 1e3:F0} ms of calls) after {timing.WarmupSeconds:F1} s warm-up; " +
-                          "RnnGen and ORT samples alternate.");
+                          "RnnGen and ORT samples alternate at 1 thread, and run in blocks at 2 (ORT's worker spins after Run).");
         Console.WriteLine($"load average at start: {BenchmarkCases.LoadAverage()}");
         Console.WriteLine();
 
@@ -68,7 +68,7 @@ internal static class NetworkBenchmark
                 {
                     OrtRunner ort = threads == 1 ? ort1 : ort2;
                     int t = threads;
-                    var m = timing.Measure([() => model.Infer(x, lengths, y, t), ort.Run], pauseBetween: threads > 1);
+                    var m = timing.Measure([() => model.Infer(x, lengths, y, t), ort.Run], interleave: threads == 1);
                     results.Add(new Result(c, threads, m[0].Median, m[0].Best, m[1].Median, m[1].Best, SingleThreadFallback: threads > 1 && c.Batch == 1));
                 }
             }
@@ -86,7 +86,7 @@ internal static class NetworkBenchmark
                 for (int threads = 1; threads <= 2; threads++)
                 {
                     int t = threads;
-                    var m = timing.Measure([() => model.TrainStep(x, lengths, target, y, dy, t)], pauseBetween: false);
+                    var m = timing.Measure([() => model.TrainStep(x, lengths, target, y, dy, t)]);
                     results.Add(new Result(c, threads, m[0].Median, m[0].Best, double.NaN, double.NaN, false));
                 }
             }

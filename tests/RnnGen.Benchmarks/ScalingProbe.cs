@@ -28,7 +28,7 @@ internal static class ScalingProbe
         t2.Start();
         void Dedicated() { go.SignalAndWait(); A(); go.SignalAndWait(); }
         var timing = new TimingSettings(1.0, 21, 0.05);
-        var m = timing.Measure([() => net.Forward(x, lengths, y), A, () => Parallel.Invoke(A, Bh), Dedicated, () => { A(); Bh(); }], pauseBetween: false);
+        var m = timing.Measure([() => net.Forward(x, lengths, y), A, () => Parallel.Invoke(A, Bh), Dedicated, () => { A(); Bh(); }]);
         string[] names = ["whole batch, 1 thread", "one half alone", "halves, Parallel.Invoke", "halves, dedicated thread + barrier", "halves one after the other"];
         for (int i = 0; i < m.Length; i++) Console.WriteLine($"{names[i],-36} median {m[i].Median * 1e3,8:F3} ms  best {m[i].Best * 1e3,8:F3} ms");
         Console.WriteLine($"load {BenchmarkCases.LoadAverage()}");
