@@ -233,11 +233,14 @@ internal static class NetworkBenchmark
         string? script = FindScript();
         if (script is null) return "PyTorch: not measured (pytorch_bench.py not found next to the executable)";
         // Debian's python3-torch links libblas.so.3, which is the reference (netlib) BLAS unless an
-        // optimized one is the system default; with libopenblas0-pthread installed, PyTorch is run
-        // on OpenBLAS (through LD_LIBRARY_PATH, for this process only) so that it is not measured
-        // on an unoptimized BLAS. OPENBLAS_CORETYPE, if set, is passed on as it is.
-        const string openBlas = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
-        bool useOpenBlas = Directory.Exists(openBlas);
+        // optimized one is the system default. With Debian's OpenBLAS installed, PyTorch is run on it
+        // (through LD_LIBRARY_PATH, for this process only) so that it is not measured on an
+        // unoptimized BLAS: preferably the OpenMP build (libopenblas0-openmp), which shares PyTorch's
+        // OpenMP threads; the pthread build (libopenblas0-pthread) starts threads of its own, and at
+        // two threads the two pools oversubscribe the two cores. OPENBLAS_CORETYPE is passed on as it is.
+        string? openBlas = new[] { "/usr/lib/x86_64-linux-gnu/openblas-openmp", "/usr/lib/x86_64-linux-gnu/openblas-pthread" }
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "libblas.so.3")));
+        bool useOpenBlas = openBlas is not null;
         var check = Exec(python, ["-c", "import torch; print(torch.__version__)"], useOpenBlas ? openBlas : null, TimeSpan.FromSeconds(60), echo: false);
         if (check.ExitCode != 0) return $"PyTorch: not measured (`{python} -c \"import torch\"` failed); the anchors are the issue's numbers";
         string blas = useOpenBlas
