@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using CharLm;
+using RnnGen.Data;
+using RnnGen.IO;
+using RnnGen.Training;
+
+// Character language model on Tiny Shakespeare. See docs/charlm.md.
+try
+{
+    return args.Length == 0 ? Commands.Default() : args[0] switch
+    {
+        "train" => Commands.Train(Options.Parse(args[1..], "epochs", "minutes", "model", "seed", "threads", "data", "streams", "steps", "lr", "dropout")),
+        "sample" => Commands.Sample(Options.Parse(args[1..], "model", "prime", "length", "temperature", "top-k", "seed")),
+        "eval" => Commands.Eval(Options.Parse(args[1..], "model", "data", "threads")),
+        "--help" or "-h" or "help" => Commands.Usage(),
+        _ => throw new UsageException($"unknown command '{args[0]}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}. Usage: CharLm [train|sample|eval] [options]; run with --help for details.");
+    return 2;
+}
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or CheckpointException or ArgumentException or NonFiniteGradientException)
+{
+    Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
+    return 1;
+}
+
+/// <summary>A command-line mistake: reported with the usage line and exit code 2.</summary>
+sealed class UsageException(string message) : Exception(message);
+
+/// <summary>--name value pairs, only from an allowed set.</summary>
+sealed class Options
+{
+    private readonly Dictionary<string, string> _values = new();
+
+    public static Options Parse(string[] args, params string[] allowed)
+    {
+        var o = new Options();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal) || !allowed.Contains(a[2..]))
+                throw new UsageException($"unknown option '{a}' (allowed: {string.Join(", ", allowed.Select(x => "--" + x))})");
+            if (i + 1 >= args.Length) throw new UsageException($"option '{a}' needs a value");
+            if (!o._values.TryAdd(a[2..], args[++i])) throw new UsageException($"option '{a}' is given twice");
+        }
+        return o;
+    }
+
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    public int Int(string name, int fallback, int min = 1, int max = int.MaxValue)
+    {
+        string? v = Get(name);
+        if (v is null) return fallback;
+        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n : throw new UsageException($"--{name} must be an integer in [{min}, {(max == int.MaxValue ? "∞" : max)}] (got '{v}')");
+    }
+
+    public ulong Seed(string name, ulong fallback)
+    {
+        string? v = Get(name);
+        if (v is null) return fallback;
+        return ulong.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong n) ? n : throw new UsageException($"--{name} must be a non-negative integer (got '{v}')");
+    }
+
+    public double Double(string name, double fallback, double min, double max, bool minInclusive = true)
+    {
+        string? v = Get(name);
+        if (v is null) return fallback;
+        bool ok = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && double.IsFinite(n)
+            && (minInclusive ? n >= min : n > min) && n <= max;
+        return ok ? n : throw new UsageException($"--{name} must be a number in {(minInclusive ? "[" : "(")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}] (got '{v}')");
+    }
+}
+
+static class Commands
+{
+    private const string DefaultModel = "models/charlm.ckpt";
+    private const string DemoModel = "models/charlm-demo.ckpt";
+
+    public static int Usage()
+    {
+        Console.WriteLine("""
+            CharLm: a character-level LSTM language model on Tiny Shakespeare (RnnGen).
+              (no arguments)  a 3-minute demo: train, save models/charlm-demo.ckpt, then generate 400 characters
+              train [--epochs N] [--minutes M] [--model F] [--seed S] [--threads 1|2] [--data F] [--streams N] [--steps N] [--lr X] [--dropout P]
+                    the full recipe (defaults: 50 epochs or 20 minutes, models/charlm.ckpt): validation loss ≤ 1.50 nats/char
+              sample [--model F] [--prime TEXT] [--length N] [--temperature T] [--top-k K] [--seed S]
+                    streams generated text to standard output (defaults: "ROMEO:", 500, 0.8, 0 = all, 1)
+              eval [--model F] [--data F] [--threads 1|2]
+                    validation loss (last 10% of the text) in nats and bits per character
+            """);
+        return 0;
+    }
+
+    public static int Default()
+    {
+        Console.WriteLine("No arguments: a short demo (3 minutes of training, then a sample). The full recipe is 'CharLm train' (20 minutes); see --help.");
+        int code = Train(Options.Parse(["--minutes", "3", "--model", DemoModel]));
+        if (code != 0) return code;
+        Console.WriteLine();
+        return Sample(Options.Parse(["--model", DemoModel, "--length", "400"]));
+    }
+
+    public static int Train(Options o)
+    {
+        string modelPath = o.Get("model") ?? DefaultModel;
+        var d = new TrainingOptions();
+        var options = new TrainingOptions
+        {
+            Epochs = o.Int("epochs", d.Epochs),
+            MaxMinutes = o.Double("minutes", d.MaxMinutes, 0, 100_000, minInclusive: false),
+            Seed = o.Seed("seed", d.Seed),
+            Threads = o.Int("threads", Math.Min(d.Threads, Environment.ProcessorCount), max: 2),
+            Streams = o.Int("streams", d.Streams, min: 2, max: 4096),
+            Steps = o.Int("steps", d.Steps, max: 100_000),
+            LearningRate = o.Double("lr", d.LearningRate, 0, 1, minInclusive: false),
+            LayerDropout = (float)o.Double("dropout", d.LayerDropout, 0, 0.95),
+        };
+        string dataPath = o.Get("data") ?? Corpus.DefaultPath;
+
+        var clock = Stopwatch.StartNew();
+        Corpus corpus = Corpus.Load(dataPath);
+        if (corpus.Train.Length <= options.Streams) throw new UsageException($"the training text ({corpus.Train.Length} characters) is too short for {options.Streams} streams");
+        Console.WriteLine($"Read {dataPath}: {corpus.Train.Length + corpus.Validation.Length:N0} characters, {corpus.Characters.Count - Vocabulary.ReservedCount} distinct in the training part.");
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(modelPath));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        corpus.Characters.Save(CharacterSet.PathFor(modelPath));
+
+        var net = new CharLmNet(options.Seed);
+        var trainer = new CharLmTrainer(net, options);
+        List<Evaluation> curve = trainer.Train(corpus, modelPath, Console.WriteLine);
+        Console.WriteLine($"Saved {modelPath} ({new FileInfo(modelPath).Length / 1024:N0} KiB, with the optimizer state) and {CharacterSet.PathFor(modelPath)}; {clock.Elapsed.TotalMinutes:0.0} minutes in all.");
+        Console.WriteLine();
+        Console.WriteLine("| minutes | CPU minutes | epoch | train loss (nats) | validation loss (nats) | validation bpc | learning rate |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (Evaluation e in curve)
+            Console.WriteLine($"| {e.Minutes:0.0} | {e.CpuMinutes:0.0} | {e.Epoch:0.00} | {e.TrainLoss:0.0000} | {e.ValidationLoss:0.0000} | {e.ValidationBitsPerCharacter:0.000} | {e.LearningRate:0.######} |");
+        return 0;
+    }
+
+    public static int Eval(Options o)
+    {
+        string modelPath = o.Get("model") ?? DefaultModel;
+        int threads = o.Int("threads", Math.Min(2, Environment.ProcessorCount), max: 2);
+        (CharLmNet net, CharacterSet characters) = LoadModel(modelPath);
+        string dataPath = o.Get("data") ?? Corpus.DefaultPath;
+        Corpus corpus = Corpus.Load(dataPath, characters);
+        var clock = Stopwatch.StartNew();
+        LossSum loss = CharLmTrainer.Evaluate(net, corpus.Validation, threads);
+        Console.WriteLine($"Validation loss: {loss.Mean:0.0000} nats/char ({loss.Mean / Math.Log(2):0.000} bits/char) over {loss.Count:N0} characters (last {100 * (1 - Corpus.TrainFraction):0}% of {Path.GetFileName(dataPath)}).");
+        Console.Error.WriteLine($"Evaluated {loss.Count / clock.Elapsed.TotalSeconds:N0} chars/s.");
+        return 0;
+    }
+
+    public static int Sample(Options o)
+    {
+        string modelPath = o.Get("model") ?? DefaultModel;
+        string prime = o.Get("prime") ?? "ROMEO:";
+        int length = o.Int("length", 500, min: 0);
+        float temperature = (float)o.Double("temperature", 0.8, 0, 100);
+        int topK = o.Int("top-k", 0, min: 0);
+        ulong seed = o.Seed("seed", 1);
+        (CharLmNet net, CharacterSet characters) = LoadModel(modelPath);
+
+        var generator = new TextGenerator(net, characters, new TokenSampler(seed, temperature, topK));
+        var output = Console.Out;
+        output.Write(prime);
+        generator.Prime(prime);
+        for (int i = 0; i < length; i++)
+        {
+            output.Write(generator.Next());
+            output.Flush();
+        }
+        output.WriteLine();
+        return 0;
+    }
+
+    private static (CharLmNet Net, CharacterSet Characters) LoadModel(string modelPath)
+    {
+        string vocabularyPath = CharacterSet.PathFor(modelPath);
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"no model at '{modelPath}' (train one with: CharLm train --model {modelPath})");
+        if (!File.Exists(vocabularyPath)) throw new FileNotFoundException($"the model '{modelPath}' has no character set beside it ('{vocabularyPath}')");
+        CharacterSet characters = CharacterSet.Load(vocabularyPath);
+        var net = new CharLmNet();
+        Checkpoint.Load(modelPath, net);
+        return (net, characters);
+    }
+}
