@@ -371,7 +371,7 @@ internal static class NetworkEmitter
             w.Line();
             w.Line("// Layer-0 input, zero at padded positions" + (plan.HasEmbedding ? ": embedding rows looked up by token id." : "."));
             w.Line(Inv($"{Span} x = _input.AsSpan(0, rows * InputSize);"));
-            w.Line("x.Clear();");
+            w.Line(K + "Rows.ClearPadding(x, lengths, steps, InputSize);");
             using (w.Block("for (int b = 0; b < batch; b++)"))
             {
                 if (plan.HasEmbedding)
@@ -394,7 +394,7 @@ internal static class NetworkEmitter
             {
                 w.Line();
                 w.Line(Inv($"// Layer {l}: {(s.Bidirectional ? "both directions write their halves of" : "writes")} _outputL{l}; padded positions stay zero."));
-                w.Line(Inv($"_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize}).Clear();"));
+                w.Line(Inv($"{K}Rows.ClearPadding(_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), lengths, steps, {plan.LayerOutputSize});"));
                 foreach (LayerPlan layer in plan.RecurrentLayers.Where(p => p.Layer == l))
                     w.Line(Inv($"Forward{layer.Suffix}(lengths, batch, steps, training, {StateParams(plan, false)});"));
                 if (l + 1 < s.Layers)
@@ -571,7 +571,7 @@ internal static class NetworkEmitter
         int outOffset = layer.Reverse ? h : 0;
         string sx = layer.Suffix;
         string row = layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;";
-        w.Line(Inv($"dStep.Slice(0, batch * {gh}).Clear();"));
+        w.Line("// Rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.");
         w.Line(Inv($"{Span} dRzStep = dStep.Slice(0, batch * {2 * h}), dNStep = dStep.Slice(batch * {2 * h}, batch * {h});"));
         w.Line("// Candidate and update gate first: they need only ∂L/∂h.");
         using (w.Block("for (int b = 0; b < active; b++)"))
@@ -754,7 +754,7 @@ internal static class NetworkEmitter
             {
                 w.Line("// Head: through log-softmax to the logits (real steps only), then one GEMM each for the weight gradient and ∂L/∂output.");
                 w.Line(Inv($"{Span} dLogits = _dLogits.AsSpan(0, rows * OutputSize);"));
-                w.Line("dLogits.Clear();");
+                w.Line(K + "Rows.ClearPadding(dLogits, lengths, steps, OutputSize);");
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                 {
                     using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
@@ -771,7 +771,7 @@ internal static class NetworkEmitter
             else
             {
                 w.Line("// ∂L/∂(last layer's output): the given gradient at real steps, zero at padded ones.");
-                w.Line("dOutput.Clear();");
+                w.Line(Inv($"{K}Rows.ClearPadding(dOutput, lengths, steps, {ow});"));
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                     w.Line(Inv($"outputGradient.Slice(b * steps * {ow}, lengths[b] * {ow}).CopyTo(dOutput.Slice(b * steps * {ow}));"));
             }
@@ -832,11 +832,17 @@ internal static class NetworkEmitter
         {
             w.Line("int rows = batch * steps;");
             w.Line(Inv($"{Span} dGates = _dGates.AsSpan(0, rows * {gh});"));
-            w.Line("dGates.Clear();");
+            w.Line("// Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).");
+            w.Line(Inv($"{K}Rows.ClearPadding(dGates, lengths, steps, {gh});"));
             if (plan.IsGru)
             {
                 w.Line(Inv($"{Span} dHProj = _dHProj.AsSpan(0, rows * {gh});"));
-                w.Line("dHProj.Clear();");
+                if (plan.IsGruResetFirst)
+                {
+                    w.Line(Inv($"{K}Rows.ClearPadding(dHProj.Slice(0, rows * {2 * h}), lengths, steps, {2 * h});"));
+                    w.Line(Inv($"{K}Rows.ClearPadding(dHProj.Slice(rows * {2 * h}, rows * {h}), lengths, steps, {h});"));
+                }
+                else w.Line(Inv($"{K}Rows.ClearPadding(dHProj, lengths, steps, {gh});"));
                 w.Line(Inv($"{Span} dhDirect = _dhDirect.AsSpan(0, batch * {h});"));
             }
             w.Line(Inv($"{Span} dh = _dh.AsSpan(0, batch * {h});"));
@@ -862,7 +868,7 @@ internal static class NetworkEmitter
                 if (plan.IsGruResetFirst) WriteResetFirstBackwardStep(w, plan, layer);
                 else
                 {
-                    w.Line(Inv($"dStep.Slice(0, active * {gh}).Clear();"));
+                    w.Line("// dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.");
                     using (w.Block("for (int b = 0; b < active; b++)"))
                     {
                         w.Line("int length = lengths[b];");

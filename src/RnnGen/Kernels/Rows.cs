@@ -26,6 +26,20 @@ public static class Rows
         for (int r = 0; r < rows; r++) bias.CopyTo(x.Slice(r * n, n));
     }
 
+    // x[batch×steps×width]: rows b·steps + t with t ≥ lengths[b] = 0
+    /// <summary>
+    /// Zeroes the padded rows of a [batch, steps, <paramref name="width"/>] buffer: those past each
+    /// sequence's length. The generated code writes every real row, so this replaces a full clear.
+    /// </summary>
+    public static void ClearPadding(Span<float> x, ReadOnlySpan<int> lengths, int steps, int width)
+    {
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            int length = lengths[b];
+            if (length < steps) x.Slice((b * steps + length) * width, (steps - length) * width).Clear();
+        }
+    }
+
     // dBias[n] += Σ_rows dx[rows×n]
     /// <summary>Accumulates the column sums of <paramref name="dx"/> into <paramref name="dBias"/> (bias gradient).</summary>
     public static void AccumulateColumnSums(Span<float> dBias, ReadOnlySpan<float> dx, int rows)

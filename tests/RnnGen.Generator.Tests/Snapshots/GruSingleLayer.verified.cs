@@ -251,7 +251,7 @@ namespace Demo.Sensors
 
             // Layer-0 input, zero at padded positions.
             global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
-            x.Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
             for (int b = 0; b < batch; b++)
             {
                 inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));
@@ -260,7 +260,7 @@ namespace Demo.Sensors
             if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
 
             // Layer 0: writes _outputL0; padded positions stay zero.
-            _outputL0.AsSpan(0, rows * 24).Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 24), lengths, steps, 24);
             ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
 
             // Output: the last layer's hidden states.
@@ -413,7 +413,7 @@ namespace Demo.Sensors
 
             global::System.Span<float> dOutput = _dOutput.AsSpan(0, rows * 24);
             // ∂L/∂(last layer's output): the given gradient at real steps, zero at padded ones.
-            dOutput.Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(dOutput, lengths, steps, 24);
             for (int b = 0; b < batch; b++)
             {
                 outputGradient.Slice(b * steps * 24, lengths[b] * 24).CopyTo(dOutput.Slice(b * steps * 24));
@@ -433,9 +433,10 @@ namespace Demo.Sensors
         {
             int rows = batch * steps;
             global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 72);
-            dGates.Clear();
+            // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+            global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 72);
             global::System.Span<float> dHProj = _dHProj.AsSpan(0, rows * 72);
-            dHProj.Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(dHProj, lengths, steps, 72);
             global::System.Span<float> dhDirect = _dhDirect.AsSpan(0, batch * 24);
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 24);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 72);
@@ -452,7 +453,7 @@ namespace Demo.Sensors
             for (int s = steps - 1; s >= 0; s--)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                dStep.Slice(0, active * 72).Clear();
+                // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];

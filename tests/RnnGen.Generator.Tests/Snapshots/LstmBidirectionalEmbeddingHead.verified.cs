@@ -444,7 +444,7 @@ namespace Demo.Tagging
 
             // Layer-0 input, zero at padded positions: embedding rows looked up by token id.
             global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
-            x.Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
             for (int b = 0; b < batch; b++)
             {
                 for (int t = 0; t < lengths[b]; t++)
@@ -458,14 +458,14 @@ namespace Demo.Tagging
             _layerDropped = training && _layerDropout > 0f;
 
             // Layer 0: both directions write their halves of _outputL0; padded positions stay zero.
-            _outputL0.AsSpan(0, rows * 64).Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 64), lengths, steps, 64);
             ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
             ForwardL0Reverse(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
             // Dropout between layer 0 and layer 1 (in place: backward needs only the mask).
             if (_layerDropped) global::RnnGen.Kernels.Dropout.Forward(_outputL0.AsSpan(0, rows * 64), _outputMaskL0.AsSpan(0, rows * 64), _layerDropout, _dropoutRandom);
 
             // Layer 1: both directions write their halves of _outputL1; padded positions stay zero.
-            _outputL1.AsSpan(0, rows * 64).Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(_outputL1.AsSpan(0, rows * 64), lengths, steps, 64);
             ForwardL1(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
             ForwardL1Reverse(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
 
@@ -757,7 +757,7 @@ namespace Demo.Tagging
             global::System.Span<float> dOutput = _dOutput.AsSpan(0, rows * 64);
             // Head: through log-softmax to the logits (real steps only), then one GEMM each for the weight gradient and ∂L/∂output.
             global::System.Span<float> dLogits = _dLogits.AsSpan(0, rows * OutputSize);
-            dLogits.Clear();
+            global::RnnGen.Kernels.Rows.ClearPadding(dLogits, lengths, steps, OutputSize);
             for (int b = 0; b < batch; b++)
             {
                 for (int t = 0; t < lengths[b]; t++)
@@ -802,7 +802,8 @@ namespace Demo.Tagging
         {
             int rows = batch * steps;
             global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 128);
-            dGates.Clear();
+            // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+            global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 128);
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 32);
             global::System.Span<float> dc = _dc.AsSpan(0, batch * 32);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 128);
@@ -820,7 +821,7 @@ namespace Demo.Tagging
             for (int s = steps - 1; s >= 0; s--)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                dStep.Slice(0, active * 128).Clear();
+                // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -862,7 +863,8 @@ namespace Demo.Tagging
         {
             int rows = batch * steps;
             global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 128);
-            dGates.Clear();
+            // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+            global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 128);
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 32);
             global::System.Span<float> dc = _dc.AsSpan(0, batch * 32);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 128);
@@ -880,7 +882,7 @@ namespace Demo.Tagging
             for (int s = steps - 1; s >= 0; s--)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                dStep.Slice(0, active * 128).Clear();
+                // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -922,7 +924,8 @@ namespace Demo.Tagging
         {
             int rows = batch * steps;
             global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 128);
-            dGates.Clear();
+            // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+            global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 128);
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 32);
             global::System.Span<float> dc = _dc.AsSpan(0, batch * 32);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 128);
@@ -940,7 +943,7 @@ namespace Demo.Tagging
             for (int s = steps - 1; s >= 0; s--)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                dStep.Slice(0, active * 128).Clear();
+                // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -982,7 +985,8 @@ namespace Demo.Tagging
         {
             int rows = batch * steps;
             global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 128);
-            dGates.Clear();
+            // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+            global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 128);
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 32);
             global::System.Span<float> dc = _dc.AsSpan(0, batch * 32);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 128);
@@ -1000,7 +1004,7 @@ namespace Demo.Tagging
             for (int s = steps - 1; s >= 0; s--)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                dStep.Slice(0, active * 128).Clear();
+                // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];

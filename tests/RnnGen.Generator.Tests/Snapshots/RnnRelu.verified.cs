@@ -316,7 +316,7 @@ namespace Demo
 
                 // Layer-0 input, zero at padded positions.
                 global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
-                x.Clear();
+                global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
                 for (int b = 0; b < batch; b++)
                 {
                     inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));
@@ -326,13 +326,13 @@ namespace Demo
                 _layerDropped = training && _layerDropout > 0f;
 
                 // Layer 0: writes _outputL0; padded positions stay zero.
-                _outputL0.AsSpan(0, rows * 10).Clear();
+                global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 10), lengths, steps, 10);
                 ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
                 // Dropout between layer 0 and layer 1 (in place: backward needs only the mask).
                 if (_layerDropped) global::RnnGen.Kernels.Dropout.Forward(_outputL0.AsSpan(0, rows * 10), _outputMaskL0.AsSpan(0, rows * 10), _layerDropout, _dropoutRandom);
 
                 // Layer 1: writes _outputL1; padded positions stay zero.
-                _outputL1.AsSpan(0, rows * 10).Clear();
+                global::RnnGen.Kernels.Rows.ClearPadding(_outputL1.AsSpan(0, rows * 10), lengths, steps, 10);
                 ForwardL1(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
 
                 // Output head: logits = output · head.weightᵀ + head.bias, then log-softmax on each real step.
@@ -569,7 +569,7 @@ namespace Demo
                 global::System.Span<float> dOutput = _dOutput.AsSpan(0, rows * 10);
                 // Head: through log-softmax to the logits (real steps only), then one GEMM each for the weight gradient and ∂L/∂output.
                 global::System.Span<float> dLogits = _dLogits.AsSpan(0, rows * OutputSize);
-                dLogits.Clear();
+                global::RnnGen.Kernels.Rows.ClearPadding(dLogits, lengths, steps, OutputSize);
                 for (int b = 0; b < batch; b++)
                 {
                     for (int t = 0; t < lengths[b]; t++)
@@ -603,7 +603,8 @@ namespace Demo
             {
                 int rows = batch * steps;
                 global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 10);
-                dGates.Clear();
+                // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+                global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 10);
                 global::System.Span<float> dh = _dh.AsSpan(0, batch * 10);
                 global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 10);
                 global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 10);
@@ -619,7 +620,7 @@ namespace Demo
                 for (int s = steps - 1; s >= 0; s--)
                 {
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                    dStep.Slice(0, active * 10).Clear();
+                    // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -660,7 +661,8 @@ namespace Demo
             {
                 int rows = batch * steps;
                 global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 10);
-                dGates.Clear();
+                // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
+                global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 10);
                 global::System.Span<float> dh = _dh.AsSpan(0, batch * 10);
                 global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 10);
                 global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 10);
@@ -676,7 +678,7 @@ namespace Demo
                 for (int s = steps - 1; s >= 0; s--)
                 {
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                    dStep.Slice(0, active * 10).Clear();
+                    // dStep rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];

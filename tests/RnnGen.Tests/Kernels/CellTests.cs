@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.Intrinsics;
+using RnnGen.Kernels;
+using Xunit;
+
+namespace RnnGen.Tests.Kernels;
+
+// Every fused cell kernel against its plain reference (Cells.cs, *Reference), on random rows of
+// odd sizes, at every vector width the machine has (the row kernel run with a capped width, so the
+// Vector256, Vector128 and scalar loops each cover whole rows too) and through the public entry
+// point. Inputs are the ones the kernels meet in a network: pre-activations spread over both
+// branches of tanh, saved gate activations in their ranges. The two differ only by the rounding of
+// the activations (a few ulp, CellMathTests) and the order of the products, so agreement is asked
+// to 1e-6·(1 + |reference|); a wrong term or a misplaced gate block is off by far more.
+public sealed class CellTests
+{
+    private const double Tolerance = 1e-6;
+    private static readonly int[] Sizes = [1, 7, 15, 16, 17, 33, 255];
+
+    public static IEnumerable<object[]> Cases()
+    {
+        var widths = new List<int> { 0, 1 };  // 0: the public entry point
+        if (Vector128.IsHardwareAccelerated) widths.Add(4);
+        if (Vector256.IsHardwareAccelerated) widths.Add(8);
+        if (Vector512.IsHardwareAccelerated) widths.Add(16);
+        foreach (int n in Sizes)
+            foreach (int w in widths)
+                yield return [n, w];
+    }
+
+    private static float[] Uniform(Random rng, int length, double lo, double hi)
+    {
+        var a = new float[length];
+        for (int i = 0; i < length; i++) a[i] = (float)(lo + (hi - lo) * rng.NextDouble());
+        return a;
+    }
+
+    private static float[] Copy(float[] a) => (float[])a.Clone();
+
+    private static void Close(float[] reference, float[] fast, string what)
+    {
+        Assert.Equal(reference.Length, fast.Length);
+        for (int i = 0; i < reference.Length; i++)
+            Assert.True(Math.Abs(fast[i] - reference[i]) <= Tolerance * (1 + Math.Abs(reference[i])),
+                $"{what}[{i}]: fast {fast[i]:R}, reference {reference[i]:R}");
+    }
+
+    // Gate activations as saved by the forward step: sigmoid gates in (0, 1), tanh gates in (−1, 1).
+    private static float[] SavedGates(Random rng, int n, int blocks, int tanhBlock)
+    {
+        var g = new float[blocks * n];
+        for (int b = 0; b < blocks; b++)
+            for (int j = 0; j < n; j++)
+                g[b * n + j] = (float)(b == tanhBlock ? rng.NextDouble() * 2 - 1 : rng.NextDouble());
+        return g;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Rnn(int n, int width)
+    {
+        var rng = new Random(n * 31 + width);
+        foreach (bool relu in new[] { false, true })
+        {
+            float[] x = Uniform(rng, n, -4, 4), hp = Uniform(rng, n, -4, 4);
+            float[] hRef = new float[n], h = new float[n];
+            RnnCell.ForwardReference(hRef, x, hp, relu);
+            if (width == 0) RnnCell.Forward(h, x, hp, relu);
+            else { var k = new RnnCell.ForwardKernel(h, x, hp, relu); RowKernel.Run(ref k, width); }
+            Close(hRef, h, $"rnn forward relu={relu} h");
+
+            float[] dh = Uniform(rng, n, -1, 1), hSaved = relu ? Uniform(rng, n, -1, 1) : Uniform(rng, n, -1, 1);
+            float[] dRef = new float[n], d = new float[n];
+            RnnCell.BackwardReference(dRef, dh, hSaved, relu);
+            if (width == 0) RnnCell.Backward(d, dh, hSaved, relu);
+            else { var k = new RnnCell.BackwardKernel(d, dh, hSaved, relu); RowKernel.Run(ref k, width); }
+            Close(dRef, d, $"rnn backward relu={relu} dPre");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Lstm_forward(int n, int width)
+    {
+        var rng = new Random(n * 37 + width);
+        foreach (bool peephole in new[] { false, true })
+        {
+            // In place as the generated code calls it: gates over xProj, c over cPrev.
+            float[] x = Uniform(rng, 4 * n, -4, 4), hp = Uniform(rng, 4 * n, -4, 4), cPrev = Uniform(rng, n, -3, 3), p = Uniform(rng, 3 * n, -1, 1);
+            float[] gRef = Copy(x), cRef = Copy(cPrev), hRef = new float[n];
+            float[] g = Copy(x), c = Copy(cPrev), h = new float[n];
+            if (peephole) LstmCell.ForwardPeepholeReference(hRef, cRef, gRef, Copy(x), hp, cPrev, p);
+            else LstmCell.ForwardReference(hRef, cRef, gRef, gRef, hp, cRef);
+            if (width == 0)
+            {
+                if (peephole) LstmCell.ForwardPeephole(h, c, g, g, hp, c, p);
+                else LstmCell.Forward(h, c, g, g, hp, c);
+            }
+            else { var k = new LstmCell.ForwardKernel(h, c, g, g, hp, c, peephole ? p : default); RowKernel.Run(ref k, width); }
+            Close(gRef, g, $"lstm forward peephole={peephole} gates");
+            Close(cRef, c, $"lstm forward peephole={peephole} c");
+            Close(hRef, h, $"lstm forward peephole={peephole} h");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Lstm_backward(int n, int width)
+    {
+        var rng = new Random(n * 41 + width);
+        foreach (bool peephole in new[] { false, true })
+        {
+            float[] gates = SavedGates(rng, n, 4, tanhBlock: 2), c = Uniform(rng, n, -3, 3), cPrev = Uniform(rng, n, -3, 3);
+            float[] dh = Uniform(rng, n, -1, 1), dc0 = Uniform(rng, n, -1, 1), p = Uniform(rng, 3 * n, -1, 1), dp0 = Uniform(rng, 3 * n, -1, 1);
+            float[] dgRef = new float[4 * n], dcRef = Copy(dc0), dpRef = Copy(dp0);
+            float[] dg = new float[4 * n], dc = Copy(dc0), dp = Copy(dp0);
+            if (peephole) LstmCell.BackwardPeepholeReference(dgRef, dcRef, dpRef, dh, gates, c, cPrev, p);
+            else LstmCell.BackwardReference(dgRef, dcRef, dh, gates, c, cPrev);
+            if (width == 0)
+            {
+                if (peephole) LstmCell.BackwardPeephole(dg, dc, dp, dh, gates, c, cPrev, p);
+                else LstmCell.Backward(dg, dc, dh, gates, c, cPrev);
+            }
+            else { var k = new LstmCell.BackwardKernel(dg, dc, peephole ? dp : default, dh, gates, c, cPrev, peephole ? p : default); RowKernel.Run(ref k, width); }
+            Close(dgRef, dg, $"lstm backward peephole={peephole} dGates");
+            Close(dcRef, dc, $"lstm backward peephole={peephole} dc");
+            Close(dpRef, dp, $"lstm backward peephole={peephole} dPeephole");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Gru_linear_before_reset(int n, int width)
+    {
+        var rng = new Random(n * 43 + width);
+        // Forward in place: gates over xProj, h over hPrev.
+        float[] x = Uniform(rng, 3 * n, -4, 4), hp = Uniform(rng, 3 * n, -4, 4), hPrev = Uniform(rng, n, -1, 1);
+        float[] gRef = Copy(x), hRef = Copy(hPrev), hnRef = new float[n];
+        float[] g = Copy(x), h = Copy(hPrev), hn = new float[n];
+        GruCell.ForwardReference(hRef, gRef, hnRef, gRef, hp, hRef);
+        if (width == 0) GruCell.Forward(h, g, hn, g, hp, h);
+        else { var k = new GruCell.ForwardKernel(h, g, hn, g, hp, h); RowKernel.Run(ref k, width); }
+        Close(gRef, g, "gru forward gates");
+        Close(hnRef, hn, "gru forward hn");
+        Close(hRef, h, "gru forward h");
+
+        float[] gates = SavedGates(rng, n, 3, tanhBlock: 2), hnSaved = Uniform(rng, n, -2, 2), dh = Uniform(rng, n, -1, 1);
+        float[] dxRef = new float[3 * n], dhpRef = new float[3 * n], dPrevRef = new float[n];
+        float[] dx = new float[3 * n], dhp = new float[3 * n], dPrev = new float[n];
+        GruCell.BackwardReference(dxRef, dhpRef, dPrevRef, dh, gates, hnSaved, hPrev);
+        if (width == 0) GruCell.Backward(dx, dhp, dPrev, dh, gates, hnSaved, hPrev);
+        else { var k = new GruCell.BackwardKernel(dx, dhp, dPrev, dh, gates, hnSaved, hPrev); RowKernel.Run(ref k, width); }
+        Close(dxRef, dx, "gru backward dXProj");
+        Close(dhpRef, dhp, "gru backward dHProj");
+        Close(dPrevRef, dPrev, "gru backward dhPrev");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Gru_reset_first(int n, int width)
+    {
+        var rng = new Random(n * 47 + width);
+        float[] x = Uniform(rng, 3 * n, -4, 4), hpRz = Uniform(rng, 2 * n, -4, 4), hpN = Uniform(rng, n, -4, 4), hPrev = Uniform(rng, n, -1, 1);
+        float[] gRef = Copy(x), rhRef = new float[n], hRef = Copy(hPrev);
+        float[] g = Copy(x), rh = new float[n], h = Copy(hPrev);
+        GruResetFirstCell.ForwardGatesReference(gRef, rhRef, gRef, hpRz, hPrev);
+        GruResetFirstCell.ForwardCandidateReference(hRef, gRef, gRef, hpN, hRef);
+        if (width == 0)
+        {
+            GruResetFirstCell.ForwardGates(g, rh, g, hpRz, hPrev);
+            GruResetFirstCell.ForwardCandidate(h, g, g, hpN, h);
+        }
+        else
+        {
+            var k1 = new GruResetFirstCell.ForwardGatesKernel(g, rh, g, hpRz, hPrev); RowKernel.Run(ref k1, width);
+            var k2 = new GruResetFirstCell.ForwardCandidateKernel(h, g, g, hpN, h); RowKernel.Run(ref k2, width);
+        }
+        Close(gRef, g, "gru reset-first forward gates");
+        Close(rhRef, rh, "gru reset-first forward r⊙h");
+        Close(hRef, h, "gru reset-first forward h");
+
+        float[] gates = SavedGates(rng, n, 3, tanhBlock: 2), dh = Uniform(rng, n, -1, 1), dRh = Uniform(rng, n, -1, 1);
+        float[] dxRef = new float[3 * n], dnRef = new float[n], directRef = new float[n], dRzRef = new float[2 * n];
+        float[] dx = new float[3 * n], dn = new float[n], direct = new float[n], dRz = new float[2 * n];
+        GruResetFirstCell.BackwardCandidateReference(dxRef, dnRef, directRef, dh, gates, hPrev);
+        GruResetFirstCell.BackwardResetReference(dxRef, dRzRef, directRef, dRh, gates, hPrev);
+        if (width == 0)
+        {
+            GruResetFirstCell.BackwardCandidate(dx, dn, direct, dh, gates, hPrev);
+            GruResetFirstCell.BackwardReset(dx, dRz, direct, dRh, gates, hPrev);
+        }
+        else
+        {
+            var k1 = new GruResetFirstCell.BackwardCandidateKernel(dx, dn, direct, dh, gates, hPrev); RowKernel.Run(ref k1, width);
+            var k2 = new GruResetFirstCell.BackwardResetKernel(dx, dRz, direct, dRh, gates, hPrev); RowKernel.Run(ref k2, width);
+        }
+        Close(dxRef, dx, "gru reset-first backward dXProj");
+        Close(dnRef, dn, "gru reset-first backward dN");
+        Close(directRef, direct, "gru reset-first backward dhDirect");
+        Close(dRzRef, dRz, "gru reset-first backward dRz");
+    }
+
+    [Fact]
+    public void Short_spans_are_refused()
+    {
+        float[] h = new float[8], c = new float[8], g = new float[32], shortG = new float[31];
+        Assert.Throws<ArgumentException>(() => LstmCell.Forward(h, c, shortG, g, g, c));
+        Assert.Throws<ArgumentException>(() => LstmCell.Backward(g, c, h, shortG, c, c));
+        Assert.Throws<ArgumentException>(() => GruCell.Backward(g, g, h, h, g.AsSpan(0, 23), h, h));
+        Assert.Throws<ArgumentException>(() => RnnCell.Forward(h, h.AsSpan(0, 7), h, relu: false));
+    }
+}
