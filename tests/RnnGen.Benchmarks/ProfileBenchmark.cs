@@ -42,20 +42,12 @@ internal static class ProfileBenchmark
 
         var phases = new List<(string Name, Action Call, double Flops)>
         {
-            ("input projection GEMM + bias", () =>
-            {
-                Gemm.ABt(gatesWork, input, wIh, rows, GH, I, accumulate: false);
-                Rows.AddBias(gatesWork, bIh, rows);
-            }, 2.0 * rows * GH * I),
+            ("input projection GEMM", () => Gemm.ABt(gatesWork, input, wIh, rows, GH, I, accumulate: false), 2.0 * rows * GH * I),
             ("recurrent product (T per-step GEMMs)", () =>
             {
-                for (int s = 0; s < T; s++)
-                {
-                    Rows.SetBias(hProj, bHh, B);
-                    Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: true);
-                }
+                for (int s = 0; s < T; s++) Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: false);
             }, 2.0 * rows * GH * H),
-            ("cell: gate activations + state update", () =>
+            ("cell: biases, gate activations, state update", () =>
             {
                 gates.AsSpan().CopyTo(gatesWork);
                 for (int s = 0; s < T; s++)
@@ -63,8 +55,8 @@ internal static class ProfileBenchmark
                     {
                         int row = b * T + s;
                         Span<float> hb = h.AsSpan(b * H, H), g = gatesWork.AsSpan(row * GH, GH);
-                        if (c.Cell == CellKind.Lstm) LstmCell.Forward(hb, cState.AsSpan(b * H, H), g, g, hProj.AsSpan(b * GH, GH), cState.AsSpan(b * H, H));
-                        else GruCell.Forward(hb, g, hn.AsSpan(row * H, H), g, hProj.AsSpan(b * GH, GH), hb);
+                        if (c.Cell == CellKind.Lstm) LstmCell.Forward(hb, cState.AsSpan(b * H, H), g, g, hProj.AsSpan(b * GH, GH), cState.AsSpan(b * H, H), bIh, bHh);
+                        else GruCell.Forward(hb, g, hn.AsSpan(row * H, H), g, hProj.AsSpan(b * GH, GH), hb, bIh, bHh);
                         hb.CopyTo(output.AsSpan(row * H, H));
                     }
             }, 0),
@@ -73,11 +65,7 @@ internal static class ProfileBenchmark
         if (!c.Training && B == 1)
             phases.Add(("  (recurrent product on 2 threads, kernel split)", () =>
             {
-                for (int s = 0; s < T; s++)
-                {
-                    Rows.SetBias(hProj, bHh, B);
-                    Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: true, threads: 2);
-                }
+                for (int s = 0; s < T; s++) Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: false, threads: 2);
             }, -2.0 * rows * GH * H));
 
         float[] dGates = BenchmarkCases.Uniform(rows * GH, 6), dStep = new float[B * GH], dhPrev = new float[B * H];

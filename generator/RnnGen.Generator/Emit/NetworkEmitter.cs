@@ -450,9 +450,9 @@ internal static class NetworkEmitter
             if (plan.IsLstm) w.Line(Inv($"{Span} c = _c.AsSpan(0, batch * {h});"));
             w.Line(Inv($"{Span} hProj = _hProj.AsSpan(0, batch * {gh});"));
             w.Line();
-            w.Line(Inv($"// Input projection of every step at once, one GEMM: gates = input · {layer.WeightIh.Key}ᵀ + {layer.BiasIh.Key}."));
+            w.Line(Inv($"// Input projection of every step at once, one GEMM: gates = input · {layer.WeightIh.Key}ᵀ{(plan.IsGruResetFirst ? " + " : " (the cell adds ")}{layer.BiasIh.Key}{(plan.IsGruResetFirst ? "" : ")")}."));
             w.Line(Inv($"{K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
-            w.Line(Inv($"{K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows);"));
+            if (plan.IsGruResetFirst) w.Line(Inv($"{K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows);"));
             w.Line();
             w.Line(Inv($"// Initial state: state index {state} of the given tensors, or zeros."));
             w.Line(Inv($"if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice({state} * batch * {h}, batch * {h}).CopyTo(h);"));
@@ -478,12 +478,11 @@ internal static class NetworkEmitter
                 if (plan.IsGruResetFirst) WriteResetFirstStep(w, plan, layer);
                 else
                 {
-                    w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ + {layer.BiasHh.Key}."));
-                    w.Line(Inv($"{K}Rows.SetBias(hProj, {layer.BiasHh.Property}, active);"));
-                    w.Line(Inv($"if (packed) {K}Gemm.APackedB(hProj, h, packedHh, active, {gh}, {h}, accumulate: true);"));
-                    w.Line(Inv($"else {K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: true);"));
+                    w.Line(Inv($"// Recurrent projection of the running sequences: hProj = h · {layer.WeightHh.Key}ᵀ."));
+                    w.Line(Inv($"if (packed) {K}Gemm.APackedB(hProj, h, packedHh, active, {gh}, {h}, accumulate: false);"));
+                    w.Line(Inv($"else {K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: false);"));
                     w.Line();
-                    w.Line("// Fused gate activations and state update, one sequence at a time.");
+                    w.Line(Inv($"// Fused cell, one pass per sequence: both biases ({layer.BiasIh.Key}, {layer.BiasHh.Key}), gate activations, state update."));
                     using (w.Block("for (int b = 0; b < active; b++)"))
                     {
                         w.Line("int length = lengths[b];");
@@ -500,19 +499,19 @@ internal static class NetworkEmitter
                                 w.Line(Inv($"cb.CopyTo(_cellPrev{sx}.AsSpan(row * {h}, {h}));"));
                             }
                             w.Line(plan.HasPeepholes
-                                ? Inv($"{K}LstmCell.ForwardPeephole(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.Peephole!.Property});")
-                                : Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb);"));
+                                ? Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property}, {layer.Peephole!.Property});")
+                                : Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
                             w.Line(Inv($"if (training) cb.CopyTo(_cell{sx}.AsSpan(row * {h}, {h}));"));
                         }
                         else if (plan.IsGru)
                         {
                             w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                            w.Line(Inv($"{K}GruCell.Forward(hb, g, _hn{sx}.AsSpan(row * {h}, {h}), g, hProj.Slice(b * {gh}, {gh}), hb);"));
+                            w.Line(Inv($"{K}GruCell.Forward(hb, g, _hn{sx}.AsSpan(row * {h}, {h}), g, hProj.Slice(b * {gh}, {gh}), hb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
                         }
                         else
                         {
                             w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                            w.Line(Inv($"{K}RnnCell.Forward(hb, g, hProj.Slice(b * {gh}, {gh}), relu: {(plan.Spec.Relu ? "true" : "false")});"));
+                            w.Line(Inv($"{K}RnnCell.Forward(hb, g, hProj.Slice(b * {gh}, {gh}), {(plan.Spec.Relu ? "true" : "false")}, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
                             w.Line("hb.CopyTo(g);");
                         }
                         w.Line(Inv($"hb.CopyTo(output.Slice(row * {outW} + {outOffset}, {h}));"));

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
@@ -259,6 +260,14 @@ internal static class RowKernel
         kernel.Run<Float1, float>(j);
     }
 
+    /// <summary>Throws unless both biases are empty or both hold <paramref name="needed"/> elements.</summary>
+    internal static void CheckBiases(ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, int needed)
+    {
+        if (biasIh.IsEmpty && biasHh.IsEmpty) return;
+        Check(biasIh.Length, needed, nameof(biasIh));
+        Check(biasHh.Length, needed, nameof(biasHh));
+    }
+
     /// <summary>Throws unless <paramref name="length"/> ≥ <paramref name="needed"/> (the kernels read and write without bounds checks).</summary>
     internal static void Check(int length, int needed, string name)
     {
@@ -267,4 +276,34 @@ internal static class RowKernel
 
     private static void Throw(int length, int needed, string name) =>
         throw new ArgumentException($"{name} has {length} elements; the cell needs {needed}.", name);
+}
+
+/// <summary>
+/// A cell's pre-activations at one index: (xProj + biasIh) + (hProj + biasHh), or xProj + hProj when
+/// the biases are empty (then already added by the caller).
+/// </summary>
+internal readonly ref struct PreActivation(ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+{
+    private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _biasIh = biasIh, _biasHh = biasHh;
+
+    /// <summary>The input part, xProj (+ biasIh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Input<TOps, TVec>(int index) where TOps : IFloatOps<TVec> where TVec : struct
+    {
+        TVec x = TOps.Load(in MemoryMarshal.GetReference(_xProj), index);
+        return _biasIh.IsEmpty ? x : TOps.Add(x, TOps.Load(in MemoryMarshal.GetReference(_biasIh), index));
+    }
+
+    /// <summary>The recurrent part, hProj (+ biasHh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Recurrent<TOps, TVec>(int index) where TOps : IFloatOps<TVec> where TVec : struct
+    {
+        TVec h = TOps.Load(in MemoryMarshal.GetReference(_hProj), index);
+        return _biasHh.IsEmpty ? h : TOps.Add(h, TOps.Load(in MemoryMarshal.GetReference(_biasHh), index));
+    }
+
+    /// <summary>Both parts added.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec At<TOps, TVec>(int index) where TOps : IFloatOps<TVec> where TVec : struct =>
+        TOps.Add(Input<TOps, TVec>(index), Recurrent<TOps, TVec>(index));
 }

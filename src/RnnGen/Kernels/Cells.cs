@@ -19,12 +19,18 @@ public static class RnnCell
 {
     // h[H] = act(xProj[H] + hProj[H])
     /// <summary>Forward step, one fused pass. <paramref name="h"/> may be the same memory as <paramref name="hProj"/> or <paramref name="xProj"/>.</summary>
-    public static void Forward(Span<float> h, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, bool relu)
+    public static void Forward(Span<float> h, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, bool relu) =>
+        Forward(h, xProj, hProj, relu, default, default);
+
+    // h[H] = act(xProj[H] + biasIh[H] + hProj[H] + biasHh[H])
+    /// <summary>Forward step with the two biases added in the same pass (empty spans: no bias).</summary>
+    public static void Forward(Span<float> h, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, bool relu, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
     {
         int n = h.Length;
         RowKernel.Check(xProj.Length, n, nameof(xProj));
         RowKernel.Check(hProj.Length, n, nameof(hProj));
-        var kernel = new ForwardKernel(h, xProj, hProj, relu);
+        RowKernel.CheckBiases(biasIh, biasHh, n);
+        var kernel = new ForwardKernel(h, xProj, hProj, relu, biasIh, biasHh);
         RowKernel.Run(ref kernel);
     }
 
@@ -39,26 +45,26 @@ public static class RnnCell
         RowKernel.Run(ref kernel);
     }
 
-    internal readonly ref struct ForwardKernel(Span<float> h, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, bool relu) : IRowKernel
+    internal readonly ref struct ForwardKernel(Span<float> h, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, bool relu, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh) : IRowKernel
     {
         private readonly Span<float> _h = h;
-        private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj;
+        private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _biasIh = biasIh, _biasHh = biasHh;
         private readonly bool _relu = relu;
 
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
             ref float h = ref MemoryMarshal.GetReference(_h);
-            ref readonly float x = ref MemoryMarshal.GetReference(_xProj), hp = ref MemoryMarshal.GetReference(_hProj);
+            var pre = new PreActivation(_xProj, _hProj, _biasIh, _biasHh);
             if (_relu)
             {
                 for (; j <= n - TOps.Count; j += TOps.Count)
-                    TOps.Store(TOps.Max(TOps.Add(TOps.Load(in x, j), TOps.Load(in hp, j)), TOps.Broadcast(0f)), ref h, j);
+                    TOps.Store(TOps.Max(pre.At<TOps, TVec>(j), TOps.Broadcast(0f)), ref h, j);
             }
             else
             {
                 for (; j <= n - TOps.Count; j += TOps.Count)
-                    TOps.Store(CellMath.Tanh<TOps, TVec>(TOps.Add(TOps.Load(in x, j), TOps.Load(in hp, j))), ref h, j);
+                    TOps.Store(CellMath.Tanh<TOps, TVec>(pre.At<TOps, TVec>(j)), ref h, j);
             }
             return j;
         }
@@ -132,7 +138,24 @@ public static class LstmCell
         RowKernel.Check(xProj.Length, 4 * n, nameof(xProj));
         RowKernel.Check(hProj.Length, 4 * n, nameof(hProj));
         RowKernel.Check(cPrev.Length, n, nameof(cPrev));
-        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, default);
+        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, default, default, default);
+        RowKernel.Run(ref kernel);
+    }
+
+    // As above with pre-activations xProj + biasIh + hProj + biasHh (biases [4H]; empty spans: no bias).
+    /// <summary>Forward step with the two biases added in the same pass, optionally with peepholes (empty <paramref name="peephole"/>: none).</summary>
+    public static void Forward(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> peephole = default)
+    {
+        int n = h.Length;
+        if (n == 0) return;
+        if (!peephole.IsEmpty) RowKernel.Check(peephole.Length, 3 * n, nameof(peephole));
+        RowKernel.Check(c.Length, n, nameof(c));
+        RowKernel.Check(gates.Length, 4 * n, nameof(gates));
+        RowKernel.Check(xProj.Length, 4 * n, nameof(xProj));
+        RowKernel.Check(hProj.Length, 4 * n, nameof(hProj));
+        RowKernel.Check(cPrev.Length, n, nameof(cPrev));
+        RowKernel.CheckBiases(biasIh, biasHh, 4 * n);
+        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, peephole, biasIh, biasHh);
         RowKernel.Run(ref kernel);
     }
 
@@ -148,7 +171,7 @@ public static class LstmCell
         RowKernel.Check(xProj.Length, 4 * n, nameof(xProj));
         RowKernel.Check(hProj.Length, 4 * n, nameof(hProj));
         RowKernel.Check(cPrev.Length, n, nameof(cPrev));
-        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, peephole);
+        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, peephole, default, default);
         RowKernel.Run(ref kernel);
     }
 
@@ -184,25 +207,22 @@ public static class LstmCell
     }
 
     // Both forms of the forward step; an empty peephole span means none (the JIT drops the dead branch per width).
-    internal readonly ref struct ForwardKernel(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peephole) : IRowKernel
+    internal readonly ref struct ForwardKernel(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peephole, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh) : IRowKernel
     {
         private readonly Span<float> _h = h, _c = c, _gates = gates;
-        private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _cPrev = cPrev, _peephole = peephole;
+        private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _cPrev = cPrev, _peephole = peephole, _biasIh = biasIh, _biasHh = biasHh;
 
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
             ref float h = ref MemoryMarshal.GetReference(_h), c = ref MemoryMarshal.GetReference(_c), g = ref MemoryMarshal.GetReference(_gates);
-            ref readonly float x = ref MemoryMarshal.GetReference(_xProj), hp = ref MemoryMarshal.GetReference(_hProj);
             ref readonly float cp = ref MemoryMarshal.GetReference(_cPrev), p = ref MemoryMarshal.GetReference(_peephole);
+            var pre = new PreActivation(_xProj, _hProj, _biasIh, _biasHh);
             bool peep = !_peephole.IsEmpty;
             for (; j <= n - TOps.Count; j += TOps.Count)
             {
                 TVec cPrev = TOps.Load(in cp, j);
-                TVec iPre = TOps.Add(TOps.Load(in x, j), TOps.Load(in hp, j));
-                TVec fPre = TOps.Add(TOps.Load(in x, n + j), TOps.Load(in hp, n + j));
-                TVec gPre = TOps.Add(TOps.Load(in x, 2 * n + j), TOps.Load(in hp, 2 * n + j));
-                TVec oPre = TOps.Add(TOps.Load(in x, 3 * n + j), TOps.Load(in hp, 3 * n + j));
+                TVec iPre = pre.At<TOps, TVec>(j), fPre = pre.At<TOps, TVec>(n + j), gPre = pre.At<TOps, TVec>(2 * n + j), oPre = pre.At<TOps, TVec>(3 * n + j);
                 if (peep)
                 {
                     iPre = TOps.FusedMultiplyAdd(TOps.Load(in p, j), cPrev, iPre);
@@ -368,7 +388,23 @@ public static class GruCell
         RowKernel.Check(xProj.Length, 3 * n, nameof(xProj));
         RowKernel.Check(hProj.Length, 3 * n, nameof(hProj));
         RowKernel.Check(hPrev.Length, n, nameof(hPrev));
-        var kernel = new ForwardKernel(h, gates, hn, xProj, hProj, hPrev);
+        var kernel = new ForwardKernel(h, gates, hn, xProj, hProj, hPrev, default, default);
+        RowKernel.Run(ref kernel);
+    }
+
+    // As above with biases [3H]: r, z see xProj + biasIh + hProj + biasHh; hn = hProj_n + biasHh_n;
+    // n = tanh(xProj_n + biasIh_n + r⊙hn). Empty spans: no bias.
+    /// <summary>Forward step with the two biases added in the same pass.</summary>
+    public static void Forward(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
+    {
+        int n = h.Length;
+        RowKernel.Check(gates.Length, 3 * n, nameof(gates));
+        RowKernel.Check(hn.Length, n, nameof(hn));
+        RowKernel.Check(xProj.Length, 3 * n, nameof(xProj));
+        RowKernel.Check(hProj.Length, 3 * n, nameof(hProj));
+        RowKernel.Check(hPrev.Length, n, nameof(hPrev));
+        RowKernel.CheckBiases(biasIh, biasHh, 3 * n);
+        var kernel = new ForwardKernel(h, gates, hn, xProj, hProj, hPrev, biasIh, biasHh);
         RowKernel.Run(ref kernel);
     }
 
@@ -388,22 +424,23 @@ public static class GruCell
         RowKernel.Run(ref kernel);
     }
 
-    internal readonly ref struct ForwardKernel(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev) : IRowKernel
+    internal readonly ref struct ForwardKernel(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh) : IRowKernel
     {
         private readonly Span<float> _h = h, _gates = gates, _hn = hn;
-        private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _hPrev = hPrev;
+        private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _hPrev = hPrev, _biasIh = biasIh, _biasHh = biasHh;
 
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
             ref float h = ref MemoryMarshal.GetReference(_h), g = ref MemoryMarshal.GetReference(_gates), hn = ref MemoryMarshal.GetReference(_hn);
-            ref readonly float x = ref MemoryMarshal.GetReference(_xProj), hp = ref MemoryMarshal.GetReference(_hProj), hPrev = ref MemoryMarshal.GetReference(_hPrev);
+            ref readonly float hPrev = ref MemoryMarshal.GetReference(_hPrev);
+            var pre = new PreActivation(_xProj, _hProj, _biasIh, _biasHh);
             for (; j <= n - TOps.Count; j += TOps.Count)
             {
-                TVec r = CellMath.Sigmoid<TOps, TVec>(TOps.Add(TOps.Load(in x, j), TOps.Load(in hp, j)));
-                TVec z = CellMath.Sigmoid<TOps, TVec>(TOps.Add(TOps.Load(in x, n + j), TOps.Load(in hp, n + j)));
-                TVec hnj = TOps.Load(in hp, 2 * n + j);
-                TVec nn = CellMath.Tanh<TOps, TVec>(TOps.FusedMultiplyAdd(r, hnj, TOps.Load(in x, 2 * n + j)));
+                TVec r = CellMath.Sigmoid<TOps, TVec>(pre.At<TOps, TVec>(j));
+                TVec z = CellMath.Sigmoid<TOps, TVec>(pre.At<TOps, TVec>(n + j));
+                TVec hnj = pre.Recurrent<TOps, TVec>(2 * n + j);
+                TVec nn = CellMath.Tanh<TOps, TVec>(TOps.FusedMultiplyAdd(r, hnj, pre.Input<TOps, TVec>(2 * n + j)));
                 TVec hp0 = TOps.Load(in hPrev, j);
                 TOps.Store(r, ref g, j);
                 TOps.Store(z, ref g, n + j);

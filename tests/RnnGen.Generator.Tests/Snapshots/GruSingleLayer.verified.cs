@@ -278,9 +278,8 @@ namespace Demo.Sensors
             global::System.Span<float> h = _h.AsSpan(0, batch * 24);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 72);
 
-            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ + bias_ih_l0.
+            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
             global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 72, 8, accumulate: false);
-            global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0, rows);
 
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 24, batch * 24).CopyTo(h);
@@ -297,12 +296,11 @@ namespace Demo.Sensors
             for (int s = 0; s < steps; s++)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
-                global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 72, 24, accumulate: true);
-                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 72, 24, accumulate: true);
+                // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ.
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 72, 24, accumulate: false);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 72, 24, accumulate: false);
 
-                // Fused gate activations and state update, one sequence at a time.
+                // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -311,7 +309,7 @@ namespace Demo.Sensors
                     global::System.Span<float> hb = h.Slice(b * 24, 24);
                     global::System.Span<float> g = gates.Slice(row * 72, 72);
                     if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 24, 24));
-                    global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 24, 24), g, hProj.Slice(b * 72, 72), hb);
+                    global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 24, 24), g, hProj.Slice(b * 72, 72), hb, BiasIhL0, BiasHhL0);
                     hb.CopyTo(output.Slice(row * 24 + 0, 24));
                 }
             }

@@ -497,9 +497,8 @@ namespace Demo.Tagging
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
-            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ + bias_ih_l0.
+            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
             global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 128, 16, accumulate: false);
-            global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0, rows);
 
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 32, batch * 32).CopyTo(h);
@@ -517,12 +516,11 @@ namespace Demo.Tagging
             for (int s = 0; s < steps; s++)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
-                global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
-                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 128, 32, accumulate: true);
+                // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ.
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 128, 32, accumulate: false);
 
-                // Fused gate activations and state update, one sequence at a time.
+                // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -536,7 +534,7 @@ namespace Demo.Tagging
                         hb.CopyTo(_hPrevL0.AsSpan(row * 32, 32));
                         cb.CopyTo(_cellPrevL0.AsSpan(row * 32, 32));
                     }
-                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb);
+                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL0, BiasHhL0);
                     if (training) cb.CopyTo(_cellL0.AsSpan(row * 32, 32));
                     hb.CopyTo(output.Slice(row * 64 + 0, 32));
                 }
@@ -558,9 +556,8 @@ namespace Demo.Tagging
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
-            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0_reverseᵀ + bias_ih_l0_reverse.
+            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0_reverseᵀ (the cell adds bias_ih_l0_reverse).
             global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0Reverse, rows, 128, 16, accumulate: false);
-            global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0Reverse, rows);
 
             // Initial state: state index 1 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 32, batch * 32).CopyTo(h);
@@ -578,12 +575,11 @@ namespace Demo.Tagging
             for (int s = 0; s < steps; s++)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                // Recurrent projection of the running sequences: hProj = h · weight_hh_l0_reverseᵀ + bias_hh_l0_reverse.
-                global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0Reverse, active);
-                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
-                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 128, 32, accumulate: true);
+                // Recurrent projection of the running sequences: hProj = h · weight_hh_l0_reverseᵀ.
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 128, 32, accumulate: false);
 
-                // Fused gate activations and state update, one sequence at a time.
+                // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -597,7 +593,7 @@ namespace Demo.Tagging
                         hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 32, 32));
                         cb.CopyTo(_cellPrevL0Reverse.AsSpan(row * 32, 32));
                     }
-                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb);
+                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL0Reverse, BiasHhL0Reverse);
                     if (training) cb.CopyTo(_cellL0Reverse.AsSpan(row * 32, 32));
                     hb.CopyTo(output.Slice(row * 64 + 32, 32));
                 }
@@ -619,9 +615,8 @@ namespace Demo.Tagging
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
-            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ + bias_ih_l1.
+            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ (the cell adds bias_ih_l1).
             global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 128, 64, accumulate: false);
-            global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL1, rows);
 
             // Initial state: state index 2 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(2 * batch * 32, batch * 32).CopyTo(h);
@@ -639,12 +634,11 @@ namespace Demo.Tagging
             for (int s = 0; s < steps; s++)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ + bias_hh_l1.
-                global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1, active);
-                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
-                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 128, 32, accumulate: true);
+                // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ.
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 128, 32, accumulate: false);
 
-                // Fused gate activations and state update, one sequence at a time.
+                // Fused cell, one pass per sequence: both biases (bias_ih_l1, bias_hh_l1), gate activations, state update.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -658,7 +652,7 @@ namespace Demo.Tagging
                         hb.CopyTo(_hPrevL1.AsSpan(row * 32, 32));
                         cb.CopyTo(_cellPrevL1.AsSpan(row * 32, 32));
                     }
-                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb);
+                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL1, BiasHhL1);
                     if (training) cb.CopyTo(_cellL1.AsSpan(row * 32, 32));
                     hb.CopyTo(output.Slice(row * 64 + 0, 32));
                 }
@@ -680,9 +674,8 @@ namespace Demo.Tagging
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
-            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1_reverseᵀ + bias_ih_l1_reverse.
+            // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1_reverseᵀ (the cell adds bias_ih_l1_reverse).
             global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1Reverse, rows, 128, 64, accumulate: false);
-            global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL1Reverse, rows);
 
             // Initial state: state index 3 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(3 * batch * 32, batch * 32).CopyTo(h);
@@ -700,12 +693,11 @@ namespace Demo.Tagging
             for (int s = 0; s < steps; s++)
             {
                 int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                // Recurrent projection of the running sequences: hProj = h · weight_hh_l1_reverseᵀ + bias_hh_l1_reverse.
-                global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1Reverse, active);
-                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: true);
-                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1Reverse, active, 128, 32, accumulate: true);
+                // Recurrent projection of the running sequences: hProj = h · weight_hh_l1_reverseᵀ.
+                if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
+                else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1Reverse, active, 128, 32, accumulate: false);
 
-                // Fused gate activations and state update, one sequence at a time.
+                // Fused cell, one pass per sequence: both biases (bias_ih_l1_reverse, bias_hh_l1_reverse), gate activations, state update.
                 for (int b = 0; b < active; b++)
                 {
                     int length = lengths[b];
@@ -719,7 +711,7 @@ namespace Demo.Tagging
                         hb.CopyTo(_hPrevL1Reverse.AsSpan(row * 32, 32));
                         cb.CopyTo(_cellPrevL1Reverse.AsSpan(row * 32, 32));
                     }
-                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb);
+                    global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL1Reverse, BiasHhL1Reverse);
                     if (training) cb.CopyTo(_cellL1Reverse.AsSpan(row * 32, 32));
                     hb.CopyTo(output.Slice(row * 64 + 32, 32));
                 }

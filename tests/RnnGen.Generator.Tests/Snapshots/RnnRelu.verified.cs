@@ -362,9 +362,8 @@ namespace Demo
                 global::System.Span<float> h = _h.AsSpan(0, batch * 10);
                 global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 10);
 
-                // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ + bias_ih_l0.
+                // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
                 global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 10, 4, accumulate: false);
-                global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0, rows);
 
                 // Initial state: state index 0 of the given tensors, or zeros.
                 if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 10, batch * 10).CopyTo(h);
@@ -381,12 +380,11 @@ namespace Demo
                 for (int s = 0; s < steps; s++)
                 {
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                    // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
-                    global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
-                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 10, 10, accumulate: true);
+                    // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ.
+                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: false);
+                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 10, 10, accumulate: false);
 
-                    // Fused gate activations and state update, one sequence at a time.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -395,7 +393,7 @@ namespace Demo
                         global::System.Span<float> hb = h.Slice(b * 10, 10);
                         global::System.Span<float> g = gates.Slice(row * 10, 10);
                         if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 10, 10));
-                        global::RnnGen.Kernels.RnnCell.Forward(hb, g, hProj.Slice(b * 10, 10), relu: true);
+                        global::RnnGen.Kernels.RnnCell.Forward(hb, g, hProj.Slice(b * 10, 10), true, BiasIhL0, BiasHhL0);
                         hb.CopyTo(g);
                         hb.CopyTo(output.Slice(row * 10 + 0, 10));
                     }
@@ -415,9 +413,8 @@ namespace Demo
                 global::System.Span<float> h = _h.AsSpan(0, batch * 10);
                 global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 10);
 
-                // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ + bias_ih_l1.
+                // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ (the cell adds bias_ih_l1).
                 global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 10, 10, accumulate: false);
-                global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL1, rows);
 
                 // Initial state: state index 1 of the given tensors, or zeros.
                 if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 10, batch * 10).CopyTo(h);
@@ -434,12 +431,11 @@ namespace Demo
                 for (int s = 0; s < steps; s++)
                 {
                     int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                    // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ + bias_hh_l1.
-                    global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL1, active);
-                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: true);
-                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 10, 10, accumulate: true);
+                    // Recurrent projection of the running sequences: hProj = h · weight_hh_l1ᵀ.
+                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: false);
+                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 10, 10, accumulate: false);
 
-                    // Fused gate activations and state update, one sequence at a time.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l1, bias_hh_l1), gate activations, state update.
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -448,7 +444,7 @@ namespace Demo
                         global::System.Span<float> hb = h.Slice(b * 10, 10);
                         global::System.Span<float> g = gates.Slice(row * 10, 10);
                         if (training) hb.CopyTo(_hPrevL1.AsSpan(row * 10, 10));
-                        global::RnnGen.Kernels.RnnCell.Forward(hb, g, hProj.Slice(b * 10, 10), relu: true);
+                        global::RnnGen.Kernels.RnnCell.Forward(hb, g, hProj.Slice(b * 10, 10), true, BiasIhL1, BiasHhL1);
                         hb.CopyTo(g);
                         hb.CopyTo(output.Slice(row * 10 + 0, 10));
                     }

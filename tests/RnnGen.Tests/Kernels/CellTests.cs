@@ -67,7 +67,7 @@ public sealed class CellTests
             float[] hRef = new float[n], h = new float[n];
             RnnCell.ForwardReference(hRef, x, hp, relu);
             if (width == 0) RnnCell.Forward(h, x, hp, relu);
-            else { var k = new RnnCell.ForwardKernel(h, x, hp, relu); RowKernel.Run(ref k, width); }
+            else { var k = new RnnCell.ForwardKernel(h, x, hp, relu, default, default); RowKernel.Run(ref k, width); }
             Close(hRef, h, $"rnn forward relu={relu} h");
 
             float[] dh = Uniform(rng, n, -1, 1), hSaved = relu ? Uniform(rng, n, -1, 1) : Uniform(rng, n, -1, 1);
@@ -97,7 +97,7 @@ public sealed class CellTests
                 if (peephole) LstmCell.ForwardPeephole(h, c, g, g, hp, c, p);
                 else LstmCell.Forward(h, c, g, g, hp, c);
             }
-            else { var k = new LstmCell.ForwardKernel(h, c, g, g, hp, c, peephole ? p : default); RowKernel.Run(ref k, width); }
+            else { var k = new LstmCell.ForwardKernel(h, c, g, g, hp, c, peephole ? p : default, default, default); RowKernel.Run(ref k, width); }
             Close(gRef, g, $"lstm forward peephole={peephole} gates");
             Close(cRef, c, $"lstm forward peephole={peephole} c");
             Close(hRef, h, $"lstm forward peephole={peephole} h");
@@ -140,7 +140,7 @@ public sealed class CellTests
         float[] g = Copy(x), h = Copy(hPrev), hn = new float[n];
         GruCell.ForwardReference(hRef, gRef, hnRef, gRef, hp, hRef);
         if (width == 0) GruCell.Forward(h, g, hn, g, hp, h);
-        else { var k = new GruCell.ForwardKernel(h, g, hn, g, hp, h); RowKernel.Run(ref k, width); }
+        else { var k = new GruCell.ForwardKernel(h, g, hn, g, hp, h, default, default); RowKernel.Run(ref k, width); }
         Close(gRef, g, "gru forward gates");
         Close(hnRef, hn, "gru forward hn");
         Close(hRef, h, "gru forward h");
@@ -201,6 +201,49 @@ public sealed class CellTests
         Close(dRzRef, dRz, "gru reset-first backward dRz");
     }
 
+    // The forward kernels add both biases in their pass: the same as the reference given
+    // xProj + biasIh and hProj + biasHh (and, for the GRU, hn = hProj_n + biasHh_n).
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_with_biases(int n, int width)
+    {
+        var rng = new Random(n * 53 + width);
+        float[] Sum(float[] a, float[] b) { var r = new float[a.Length]; for (int i = 0; i < a.Length; i++) r[i] = a[i] + b[i]; return r; }
+        foreach (bool relu in new[] { false, true })
+        {
+            float[] x = Uniform(rng, n, -3, 3), hp = Uniform(rng, n, -3, 3), bih = Uniform(rng, n, -1, 1), bhh = Uniform(rng, n, -1, 1);
+            float[] hRef = new float[n], h = new float[n];
+            RnnCell.ForwardReference(hRef, Sum(x, bih), Sum(hp, bhh), relu);
+            if (width == 0) RnnCell.Forward(h, x, hp, relu, bih, bhh);
+            else { var k = new RnnCell.ForwardKernel(h, x, hp, relu, bih, bhh); RowKernel.Run(ref k, width); }
+            Close(hRef, h, $"rnn forward with biases relu={relu} h");
+        }
+        foreach (bool peephole in new[] { false, true })
+        {
+            float[] x = Uniform(rng, 4 * n, -3, 3), hp = Uniform(rng, 4 * n, -3, 3), cPrev = Uniform(rng, n, -3, 3), p = Uniform(rng, 3 * n, -1, 1);
+            float[] bih = Uniform(rng, 4 * n, -1, 1), bhh = Uniform(rng, 4 * n, -1, 1);
+            float[] gRef = new float[4 * n], cRef = new float[n], hRef = new float[n], g = Copy(x), c = Copy(cPrev), h = new float[n];
+            if (peephole) LstmCell.ForwardPeepholeReference(hRef, cRef, gRef, Sum(x, bih), Sum(hp, bhh), cPrev, p);
+            else LstmCell.ForwardReference(hRef, cRef, gRef, Sum(x, bih), Sum(hp, bhh), cPrev);
+            if (width == 0) LstmCell.Forward(h, c, g, g, hp, c, bih, bhh, peephole ? p : default);
+            else { var k = new LstmCell.ForwardKernel(h, c, g, g, hp, c, peephole ? p : default, bih, bhh); RowKernel.Run(ref k, width); }
+            Close(gRef, g, $"lstm forward with biases peephole={peephole} gates");
+            Close(cRef, c, $"lstm forward with biases peephole={peephole} c");
+            Close(hRef, h, $"lstm forward with biases peephole={peephole} h");
+        }
+        {
+            float[] x = Uniform(rng, 3 * n, -3, 3), hp = Uniform(rng, 3 * n, -3, 3), hPrev = Uniform(rng, n, -1, 1);
+            float[] bih = Uniform(rng, 3 * n, -1, 1), bhh = Uniform(rng, 3 * n, -1, 1);
+            float[] gRef = new float[3 * n], hnRef = new float[n], hRef = new float[n], g = Copy(x), hn = new float[n], h = Copy(hPrev);
+            GruCell.ForwardReference(hRef, gRef, hnRef, Sum(x, bih), Sum(hp, bhh), hPrev);
+            if (width == 0) GruCell.Forward(h, g, hn, g, hp, h, bih, bhh);
+            else { var k = new GruCell.ForwardKernel(h, g, hn, g, hp, h, bih, bhh); RowKernel.Run(ref k, width); }
+            Close(gRef, g, "gru forward with biases gates");
+            Close(hnRef, hn, "gru forward with biases hn");
+            Close(hRef, h, "gru forward with biases h");
+        }
+    }
+
     [Fact]
     public void Short_spans_are_refused()
     {
@@ -209,5 +252,7 @@ public sealed class CellTests
         Assert.Throws<ArgumentException>(() => LstmCell.Backward(g, c, h, shortG, c, c));
         Assert.Throws<ArgumentException>(() => GruCell.Backward(g, g, h, h, g.AsSpan(0, 23), h, h));
         Assert.Throws<ArgumentException>(() => RnnCell.Forward(h, h.AsSpan(0, 7), h, relu: false));
+        Assert.Throws<ArgumentException>(() => RnnCell.Forward(h, h, h, false, h, h.AsSpan(0, 7)));
+        Assert.Throws<ArgumentException>(() => LstmCell.Forward(h, c, g, g, g, c, g, g, g.AsSpan(0, 23)));
     }
 }
