@@ -130,17 +130,8 @@ public static class LstmCell
     /// Forward step, one fused pass over the row. <paramref name="c"/> may be the same memory as
     /// <paramref name="cPrev"/>, and <paramref name="gates"/> as <paramref name="xProj"/>.
     /// </summary>
-    public static void Forward(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev)
-    {
-        int n = h.Length;
-        RowKernel.Check(c.Length, n, nameof(c));
-        RowKernel.Check(gates.Length, 4 * n, nameof(gates));
-        RowKernel.Check(xProj.Length, 4 * n, nameof(xProj));
-        RowKernel.Check(hProj.Length, 4 * n, nameof(hProj));
-        RowKernel.Check(cPrev.Length, n, nameof(cPrev));
-        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, default, default, default);
-        RowKernel.Run(ref kernel);
-    }
+    public static void Forward(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev) =>
+        Forward(h, c, gates, xProj, hProj, cPrev, default, default);
 
     // As above with pre-activations xProj + biasIh + hProj + biasHh (biases [4H]; empty spans: no bias).
     /// <summary>Forward step with the two biases added in the same pass, optionally with peepholes (empty <paramref name="peephole"/>: none).</summary>
@@ -163,16 +154,8 @@ public static class LstmCell
     /// <summary>Forward step with peephole connections, one fused pass. <paramref name="c"/> may be the same memory as <paramref name="cPrev"/>, and <paramref name="gates"/> as <paramref name="xProj"/>.</summary>
     public static void ForwardPeephole(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peephole)
     {
-        int n = h.Length;
-        RowKernel.Check(peephole.Length, 3 * n, nameof(peephole));
-        if (n == 0) return;  // an empty peephole span would mean "no peepholes" to the kernel
-        RowKernel.Check(c.Length, n, nameof(c));
-        RowKernel.Check(gates.Length, 4 * n, nameof(gates));
-        RowKernel.Check(xProj.Length, 4 * n, nameof(xProj));
-        RowKernel.Check(hProj.Length, 4 * n, nameof(hProj));
-        RowKernel.Check(cPrev.Length, n, nameof(cPrev));
-        var kernel = new ForwardKernel(h, c, gates, xProj, hProj, cPrev, peephole, default, default);
-        RowKernel.Run(ref kernel);
+        RowKernel.Check(peephole.Length, 3 * h.Length, nameof(peephole));  // here an empty span is an error, not "no peepholes"
+        Forward(h, c, gates, xProj, hProj, cPrev, default, default, peephole);
     }
 
     // dGates[4H] = ∂L/∂(pre-activations); dc[H]: in ∂L/∂c_t from later steps, out ∂L/∂c_{t−1}
@@ -380,17 +363,8 @@ public static class GruCell
     /// Forward step, one fused pass. <paramref name="h"/> may be the same memory as <paramref name="hPrev"/>,
     /// and <paramref name="gates"/> as <paramref name="xProj"/>.
     /// </summary>
-    public static void Forward(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev)
-    {
-        int n = h.Length;
-        RowKernel.Check(gates.Length, 3 * n, nameof(gates));
-        RowKernel.Check(hn.Length, n, nameof(hn));
-        RowKernel.Check(xProj.Length, 3 * n, nameof(xProj));
-        RowKernel.Check(hProj.Length, 3 * n, nameof(hProj));
-        RowKernel.Check(hPrev.Length, n, nameof(hPrev));
-        var kernel = new ForwardKernel(h, gates, hn, xProj, hProj, hPrev, default, default);
-        RowKernel.Run(ref kernel);
-    }
+    public static void Forward(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev) =>
+        Forward(h, gates, hn, xProj, hProj, hPrev, default, default);
 
     // As above with biases [3H]: r, z see xProj + biasIh + hProj + biasHh; hn = hProj_n + biasHh_n;
     // n = tanh(xProj_n + biasIh_n + r⊙hn). Empty spans: no bias.
