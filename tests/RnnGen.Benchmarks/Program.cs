@@ -8,6 +8,7 @@ using RnnGen.Benchmarks;
 //                        the generated networks against ONNX Runtime (same weights, in-process) and PyTorch
 //                        (pytorch_bench.py), 1 and 2 threads; correctness, table, targets, workspace (docs/performance.md).
 //   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
+//   cells [--quick]      the fused cell kernels against their plain references, one step's rows at batch 64.
 //   scaling              two replicas on two threads (LSTM I=256 H=256 T=50 B=64): halves alone, together, in sequence.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
@@ -28,7 +29,10 @@ switch (mode)
     case "profile":
         ProfileBenchmark.Run(quick);
         return 0;
+    case "cells":
+        CellBenchmark.Run(quick);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; scaling.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; cells [--quick]; scaling.");
         return 2;
 }
