@@ -31,8 +31,11 @@ internal interface IFloatOps<TVec> where TVec : struct
     static abstract TVec Multiply(TVec a, TVec b);
     static abstract TVec Divide(TVec a, TVec b);
 
-    /// <summary>a·b + c with one rounding.</summary>
-    static abstract TVec FusedMultiplyAdd(TVec a, TVec b, TVec c);
+    /// <summary>
+    /// a·b + c: fused (one rounding) where the hardware has FMA, else a multiply and an add, never a
+    /// software emulation (a NativeAOT build for baseline x64 has no FMA).
+    /// </summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 
     static abstract TVec Abs(TVec a);
 
@@ -71,7 +74,7 @@ internal readonly struct Float512 : IFloatOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MaxNative(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
@@ -95,7 +98,7 @@ internal readonly struct Float256 : IFloatOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MaxNative(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
@@ -119,7 +122,7 @@ internal readonly struct Float128 : IFloatOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> FusedMultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Abs(Vector128<float> a) => Vector128.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MaxNative(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
@@ -146,7 +149,7 @@ internal readonly struct Float1 : IFloatOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Subtract(float a, float b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Multiply(float a, float b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Divide(float a, float b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FusedMultiplyAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MultiplyAdd(float a, float b, float c) => float.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Abs(float a) => MathF.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Max(float a, float b) => MathF.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxNative(float a, float b) => a > b ? a : b;
@@ -191,16 +194,16 @@ internal static class CellMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVec Exp<TOps, TVec>(TVec a) where TOps : IFloatOps<TVec> where TVec : struct
     {
-        TVec shifted = TOps.FusedMultiplyAdd(a, TOps.Broadcast(Log2E), TOps.Broadcast(RoundingShift));
+        TVec shifted = TOps.MultiplyAdd(a, TOps.Broadcast(Log2E), TOps.Broadcast(RoundingShift));
         TVec k = TOps.Subtract(shifted, TOps.Broadcast(RoundingShift));
-        TVec r = TOps.FusedMultiplyAdd(k, TOps.Broadcast(-Ln2High), a);
-        r = TOps.FusedMultiplyAdd(k, TOps.Broadcast(-Ln2Low), r);
-        TVec p = TOps.FusedMultiplyAdd(TOps.Broadcast(Q4), r, TOps.Broadcast(Q3));
-        p = TOps.FusedMultiplyAdd(p, r, TOps.Broadcast(Q2));
-        p = TOps.FusedMultiplyAdd(p, r, TOps.Broadcast(Q1));
-        p = TOps.FusedMultiplyAdd(p, r, TOps.Broadcast(Q0));
-        p = TOps.FusedMultiplyAdd(p, r, TOps.Broadcast(1f));
-        p = TOps.FusedMultiplyAdd(p, r, TOps.Broadcast(1f));
+        TVec r = TOps.MultiplyAdd(k, TOps.Broadcast(-Ln2High), a);
+        r = TOps.MultiplyAdd(k, TOps.Broadcast(-Ln2Low), r);
+        TVec p = TOps.MultiplyAdd(TOps.Broadcast(Q4), r, TOps.Broadcast(Q3));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(Q2));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(Q1));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(Q0));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f));
         return TOps.ScaleByShiftedExponent(p, shifted);
     }
 
@@ -228,12 +231,12 @@ internal static class CellMath
         TVec e = Exp<TOps, TVec>(TOps.MaxNative(TOps.Multiply(t, TOps.Broadcast(-2f)), TOps.Broadcast(MinArgument)));
         TVec large = TOps.Divide(TOps.Subtract(TOps.Broadcast(1f), e), TOps.Add(TOps.Broadcast(1f), e));
         TVec u = TOps.Multiply(t, t);
-        TVec p = TOps.FusedMultiplyAdd(TOps.Broadcast(P5), u, TOps.Broadcast(P4));
-        p = TOps.FusedMultiplyAdd(p, u, TOps.Broadcast(P3));
-        p = TOps.FusedMultiplyAdd(p, u, TOps.Broadcast(P2));
-        p = TOps.FusedMultiplyAdd(p, u, TOps.Broadcast(P1));
-        p = TOps.FusedMultiplyAdd(p, u, TOps.Broadcast(P0));
-        TVec small = TOps.FusedMultiplyAdd(TOps.Multiply(t, u), p, t);
+        TVec p = TOps.MultiplyAdd(TOps.Broadcast(P5), u, TOps.Broadcast(P4));
+        p = TOps.MultiplyAdd(p, u, TOps.Broadcast(P3));
+        p = TOps.MultiplyAdd(p, u, TOps.Broadcast(P2));
+        p = TOps.MultiplyAdd(p, u, TOps.Broadcast(P1));
+        p = TOps.MultiplyAdd(p, u, TOps.Broadcast(P0));
+        TVec small = TOps.MultiplyAdd(TOps.Multiply(t, u), p, t);
         TVec magnitude = TOps.Select(TOps.LessThan(t, TOps.Broadcast(TanhSmall)), small, large);
         return TOps.Select(TOps.IsNaN(x), x, TOps.CopySign(magnitude, x));
     }

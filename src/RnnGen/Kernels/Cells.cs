@@ -208,12 +208,12 @@ public static class LstmCell
                 TVec iPre = pre.At<TOps, TVec>(j), fPre = pre.At<TOps, TVec>(n + j), gPre = pre.At<TOps, TVec>(2 * n + j), oPre = pre.At<TOps, TVec>(3 * n + j);
                 if (peep)
                 {
-                    iPre = TOps.FusedMultiplyAdd(TOps.Load(in p, j), cPrev, iPre);
-                    fPre = TOps.FusedMultiplyAdd(TOps.Load(in p, n + j), cPrev, fPre);
+                    iPre = TOps.MultiplyAdd(TOps.Load(in p, j), cPrev, iPre);
+                    fPre = TOps.MultiplyAdd(TOps.Load(in p, n + j), cPrev, fPre);
                 }
                 TVec i = CellMath.Sigmoid<TOps, TVec>(iPre), f = CellMath.Sigmoid<TOps, TVec>(fPre), gg = CellMath.Tanh<TOps, TVec>(gPre);
-                TVec cj = TOps.FusedMultiplyAdd(f, cPrev, TOps.Multiply(i, gg));
-                if (peep) oPre = TOps.FusedMultiplyAdd(TOps.Load(in p, 2 * n + j), cj, oPre);
+                TVec cj = TOps.MultiplyAdd(f, cPrev, TOps.Multiply(i, gg));
+                if (peep) oPre = TOps.MultiplyAdd(TOps.Load(in p, 2 * n + j), cj, oPre);
                 TVec o = CellMath.Sigmoid<TOps, TVec>(oPre);
                 TOps.Store(i, ref g, j);
                 TOps.Store(f, ref g, n + j);
@@ -247,8 +247,8 @@ public static class LstmCell
                 TVec tc = CellMath.Tanh<TOps, TVec>(cj);
                 TVec doPre = TOps.Multiply(TOps.Multiply(dhj, tc), TOps.Multiply(o, TOps.Subtract(one, o)));
                 // dcj = dc + dh·o·(1 − tanh²c) (+ doPre·p_o with peepholes)
-                TVec dcj = TOps.FusedMultiplyAdd(TOps.Multiply(dhj, o), TOps.Subtract(one, TOps.Multiply(tc, tc)), TOps.Load(in dc, j));
-                if (peep) dcj = TOps.FusedMultiplyAdd(doPre, TOps.Load(in p, 2 * n + j), dcj);
+                TVec dcj = TOps.MultiplyAdd(TOps.Multiply(dhj, o), TOps.Subtract(one, TOps.Multiply(tc, tc)), TOps.Load(in dc, j));
+                if (peep) dcj = TOps.MultiplyAdd(doPre, TOps.Load(in p, 2 * n + j), dcj);
                 TVec diPre = TOps.Multiply(TOps.Multiply(dcj, gg), TOps.Multiply(i, TOps.Subtract(one, i)));
                 TVec dfPre = TOps.Multiply(TOps.Multiply(dcj, cPrev), TOps.Multiply(f, TOps.Subtract(one, f)));
                 TOps.Store(diPre, ref dg, j);
@@ -258,11 +258,11 @@ public static class LstmCell
                 TVec dcPrev = TOps.Multiply(dcj, f);
                 if (peep)
                 {
-                    TOps.Store(TOps.FusedMultiplyAdd(diPre, cPrev, TOps.Load(in dp, j)), ref dp, j);
-                    TOps.Store(TOps.FusedMultiplyAdd(dfPre, cPrev, TOps.Load(in dp, n + j)), ref dp, n + j);
-                    TOps.Store(TOps.FusedMultiplyAdd(doPre, cj, TOps.Load(in dp, 2 * n + j)), ref dp, 2 * n + j);
-                    dcPrev = TOps.FusedMultiplyAdd(diPre, TOps.Load(in p, j), dcPrev);
-                    dcPrev = TOps.FusedMultiplyAdd(dfPre, TOps.Load(in p, n + j), dcPrev);
+                    TOps.Store(TOps.MultiplyAdd(diPre, cPrev, TOps.Load(in dp, j)), ref dp, j);
+                    TOps.Store(TOps.MultiplyAdd(dfPre, cPrev, TOps.Load(in dp, n + j)), ref dp, n + j);
+                    TOps.Store(TOps.MultiplyAdd(doPre, cj, TOps.Load(in dp, 2 * n + j)), ref dp, 2 * n + j);
+                    dcPrev = TOps.MultiplyAdd(diPre, TOps.Load(in p, j), dcPrev);
+                    dcPrev = TOps.MultiplyAdd(dfPre, TOps.Load(in p, n + j), dcPrev);
                 }
                 TOps.Store(dcPrev, ref dc, j);
             }
@@ -414,13 +414,13 @@ public static class GruCell
                 TVec r = CellMath.Sigmoid<TOps, TVec>(pre.At<TOps, TVec>(j));
                 TVec z = CellMath.Sigmoid<TOps, TVec>(pre.At<TOps, TVec>(n + j));
                 TVec hnj = pre.Recurrent<TOps, TVec>(2 * n + j);
-                TVec nn = CellMath.Tanh<TOps, TVec>(TOps.FusedMultiplyAdd(r, hnj, pre.Input<TOps, TVec>(2 * n + j)));
+                TVec nn = CellMath.Tanh<TOps, TVec>(TOps.MultiplyAdd(r, hnj, pre.Input<TOps, TVec>(2 * n + j)));
                 TVec hp0 = TOps.Load(in hPrev, j);
                 TOps.Store(r, ref g, j);
                 TOps.Store(z, ref g, n + j);
                 TOps.Store(nn, ref g, 2 * n + j);
                 TOps.Store(hnj, ref hn, j);
-                TOps.Store(TOps.FusedMultiplyAdd(z, TOps.Subtract(hp0, nn), nn), ref h, j);  // (1−z)·n + z·hPrev
+                TOps.Store(TOps.MultiplyAdd(z, TOps.Subtract(hp0, nn), nn), ref h, j);  // (1−z)·n + z·hPrev
             }
             return j;
         }
@@ -593,7 +593,7 @@ public static class GruResetFirstCell
                 TVec nn = CellMath.Tanh<TOps, TVec>(TOps.Add(TOps.Load(in x, 2 * n + j), TOps.Load(in hpN, j)));
                 TVec z = TOps.Load(in g, n + j), hp0 = TOps.Load(in hPrev, j);
                 TOps.Store(nn, ref g, 2 * n + j);
-                TOps.Store(TOps.FusedMultiplyAdd(z, TOps.Subtract(hp0, nn), nn), ref h, j);  // (1−z)·n + z·hPrev
+                TOps.Store(TOps.MultiplyAdd(z, TOps.Subtract(hp0, nn), nn), ref h, j);  // (1−z)·n + z·hPrev
             }
             return j;
         }
@@ -642,7 +642,7 @@ public static class GruResetFirstCell
                 TOps.Store(drPre, ref dx, j);
                 TOps.Store(drPre, ref dRz, j);
                 TOps.Store(TOps.Load(in dx, n + j), ref dRz, n + j);
-                TOps.Store(TOps.FusedMultiplyAdd(d, r, TOps.Load(in dhDirect, j)), ref dhDirect, j);
+                TOps.Store(TOps.MultiplyAdd(d, r, TOps.Load(in dhDirect, j)), ref dhDirect, j);
             }
             return j;
         }
