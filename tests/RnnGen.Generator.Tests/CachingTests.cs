@@ -17,7 +17,11 @@ namespace RnnGen.Generator.Tests;
 /// </summary>
 public sealed class CachingTests
 {
-    private static readonly string[] PipelineSteps = { Steps.Declarations, Steps.Diagnostics, Steps.Specs, Steps.Plans, Steps.Sources };
+    private static readonly string[] PipelineSteps =
+    {
+        Steps.Declarations, Steps.Diagnostics, Steps.Specs, Steps.Plans, Steps.Sources,
+        Steps.Seq2SeqDeclarations, Steps.Seq2SeqSpecs, Steps.Seq2SeqPlans, Steps.Seq2SeqSources,
+    };
 
     private const string Network = """
         using RnnGen;
@@ -29,6 +33,10 @@ public sealed class CachingTests
         {
             public int Answer() => 42;
         }
+
+        [Encoder(CellKind.Gru, InputSize = 4, HiddenSize = 3, Direction = Direction.Bidirectional, VocabularySize = 7)]
+        [Decoder(CellKind.Lstm, InputSize = 3, HiddenSize = 6, VocabularySize = 6, Attention = AttentionKind.LuongDot, StartToken = 1, EndToken = 2)]
+        public partial class Translator;
         """;
 
     /// <summary>Edits that change the compilation but not the network.</summary>
@@ -59,7 +67,7 @@ public sealed class CachingTests
         GeneratorRun second = GeneratorHarness.Run(first.Driver, s_unrelatedEdits[edit](compilation));
 
         var outputs = StepOutputs(second).ToList();
-        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources })
+        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources, Steps.Seq2SeqDeclarations, Steps.Seq2SeqSpecs, Steps.Seq2SeqPlans, Steps.Seq2SeqSources })
             Assert.Contains(outputs, o => o.Step == step); // the steps ran (and were tracked), not skipped
         var redone = outputs.Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)).ToList();
         Assert.True(redone.Count == 0, "Steps redone by an unrelated edit:\n" + string.Join("\n", redone.Select(o => $"  {o.Step}: {o.Reason} {Owner(o.Value)}")));
@@ -88,7 +96,7 @@ public sealed class CachingTests
             : Replace(compilation, "B.cs", Header + changedB);
         GeneratorRun second = GeneratorHarness.Run(first.Driver, edited);
 
-        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources })
+        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources, Steps.Seq2SeqDeclarations, Steps.Seq2SeqSpecs, Steps.Seq2SeqPlans, Steps.Seq2SeqSources })
         {
             var outputs = StepOutputs(second).Where(o => o.Step == step).ToList();
             Assert.Contains(outputs, o => Owner(o.Value) == "B" && o.Reason == IncrementalStepRunReason.Modified);
