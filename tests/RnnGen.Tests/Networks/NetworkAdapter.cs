@@ -60,25 +60,19 @@ public sealed class NetworkAdapter(IRecurrentNetwork network, ForwardCall forwar
 /// <summary>The tests' own transposes between [batch, steps, width] and [steps, batch, width] (an empty span stays empty).</summary>
 public static class Transpose
 {
-    public static T[] ToTimeMajor<T>(ReadOnlySpan<T> batchFirst, int batch, int steps, int width)
-    {
-        var result = new T[batchFirst.Length];
-        if (batchFirst.IsEmpty) return result;
-        if (batchFirst.Length != batch * steps * width) throw new ArgumentException($"{batchFirst.Length} values are not [{batch}, {steps}, {width}]");
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < steps; t++)
-                batchFirst.Slice((b * steps + t) * width, width).CopyTo(result.AsSpan((t * batch + b) * width));
-        return result;
-    }
+    public static T[] ToTimeMajor<T>(ReadOnlySpan<T> batchFirst, int batch, int steps, int width) => SwapOuter(batchFirst, batch, steps, width);
 
-    public static T[] ToBatchFirst<T>(ReadOnlySpan<T> timeMajor, int batch, int steps, int width)
+    public static T[] ToBatchFirst<T>(ReadOnlySpan<T> timeMajor, int batch, int steps, int width) => SwapOuter(timeMajor, steps, batch, width);
+
+    /// <summary>[outer, inner, width] → [inner, outer, width].</summary>
+    private static T[] SwapOuter<T>(ReadOnlySpan<T> source, int outer, int inner, int width)
     {
-        var result = new T[timeMajor.Length];
-        if (timeMajor.IsEmpty) return result;
-        if (timeMajor.Length != batch * steps * width) throw new ArgumentException($"{timeMajor.Length} values are not [{steps}, {batch}, {width}]");
-        for (int t = 0; t < steps; t++)
-            for (int b = 0; b < batch; b++)
-                timeMajor.Slice((t * batch + b) * width, width).CopyTo(result.AsSpan((b * steps + t) * width));
+        var result = new T[source.Length];
+        if (source.IsEmpty) return result;
+        if (source.Length != outer * inner * width) throw new ArgumentException($"{source.Length} values are not [{outer}, {inner}, {width}]");
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+                source.Slice((o * inner + i) * width, width).CopyTo(result.AsSpan((i * outer + o) * width));
         return result;
     }
 }
