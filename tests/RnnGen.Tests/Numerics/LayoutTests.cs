@@ -1,5 +1,7 @@
 using System;
+using System.IO;
 using System.Linq;
+using RnnGen.IO;
 using RnnGen.Tests.Networks;
 using RnnGen.Training;
 using Xunit;
@@ -164,6 +166,31 @@ public class LayoutTests(ITestOutputHelper log)
             net.Step(inputs.AsSpan(t * streams * 5, streams * 5), state, output);
             for (int i = 0; i < output.Length; i++) Assert.Equal(whole[t * streams * 7 + i], output[i], 5);
         }
+    }
+
+    /// <summary>The layout is not part of the parameters: checkpoints and safetensors move between the twins.</summary>
+    [Fact]
+    public void ParametersAndSignature_DoNotDependOnTheLayout()
+    {
+        var bf = new GruI5H7L2BiEmbHead(31);
+        var tm = new GruI5H7L2BiEmbHeadTimeMajor(32);
+        Assert.Equal(GruI5H7L2BiEmbHead.ShapeSignature, GruI5H7L2BiEmbHeadTimeMajor.ShapeSignature);
+        Assert.Equal(((IRecurrentNetwork)bf).Signature, ((IRecurrentNetwork)tm).Signature);
+        Assert.Equal(GruI5H7L2BiEmbHead.TensorTable.Select(t => (t.Name, t.Offset, t.Length)), GruI5H7L2BiEmbHeadTimeMajor.TensorTable.Select(t => (t.Name, t.Offset, t.Length)));
+        Assert.NotEqual(bf.Parameters, tm.Parameters);
+
+        var checkpoint = new MemoryStream();
+        Checkpoint.Save(checkpoint, bf);
+        checkpoint.Position = 0;
+        Checkpoint.Load(checkpoint, tm);
+        Assert.Equal(bf.Parameters, tm.Parameters);
+
+        var other = new GruI5H7L2BiEmbHead(33);
+        var safetensors = new MemoryStream();
+        SafeTensorsFile.Save(tm, safetensors);
+        safetensors.Position = 0;
+        SafeTensorsFile.LoadInto(other, safetensors);
+        Assert.Equal(tm.Parameters, other.Parameters);
     }
 
     [Fact]
