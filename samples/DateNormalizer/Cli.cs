@@ -80,11 +80,11 @@ public static class Cli
         ArgumentNullException.ThrowIfNull(args);
         try
         {
-            if (args.Length == 0) return Demo(output);
+            if (args.Length == 0) return Demo(output, error);
             string[] rest = args[1..];
             return args[0] switch
             {
-                "train" => Train(CommandOptions.Parse(rest, "attention", "minutes", "epochs", "examples", "batch", "lr", "teacher-forcing", "report", "seed", "model"), output),
+                "train" => Train(CommandOptions.Parse(rest, "attention", "minutes", "epochs", "examples", "batch", "lr", "teacher-forcing", "report", "seed", "model"), output, error),
                 "eval" => Eval(CommandOptions.Parse(rest, "model", "count", "beam", "errors"), output),
                 "translate" => Translate(CommandOptions.Parse(rest, "model", "beam", "attention"), input, output, error),
                 "sample" => Sample(CommandOptions.Parse(rest, "count", "seed"), output),
@@ -124,10 +124,10 @@ public static class Cli
         return 0;
     }
 
-    private static int Demo(TextWriter output)
+    private static int Demo(TextWriter output, TextWriter error)
     {
         output.WriteLine($"No arguments: train the default recipe (about 10 minutes), evaluate it, normalize a few dates. See --help.");
-        int code = Train(CommandOptions.Parse([]), output);
+        int code = Train(CommandOptions.Parse([]), output, error);
         if (code != 0) return code;
         code = Eval(CommandOptions.Parse([]), output);
         if (code != 0) return code;
@@ -138,7 +138,7 @@ public static class Cli
         return 0;
     }
 
-    private static int Train(CommandOptions o, TextWriter output)
+    private static int Train(CommandOptions o, TextWriter output, TextWriter error)
     {
         string attention = o.Text("attention", DateNetworks.DefaultAttention);
         if (!DateNetworks.IsKnown(attention)) throw new UsageException($"--attention must be one of {string.Join(", ", DateNetworks.AttentionKinds)} (got '{attention}')");
@@ -171,7 +171,7 @@ public static class Cli
             ["datenormalizer.training"] = string.Create(CultureInfo.InvariantCulture,
                 $"seed {options.Seed}, {options.TrainingCount} examples, batch {options.BatchSize}, lr {options.LearningRate}, teacher forcing {options.TeacherForcing}"),
         };
-        List<TrainingPoint> curve = new DateTrainer(model, options).Train(train, validation, modelPath, output, metadata);
+        List<TrainingPoint> curve = new DateTrainer(model, options).Train(train, validation, modelPath, output, error, metadata);
         output.WriteLine($"Saved {modelPath} ({new FileInfo(modelPath).Length / 1024:N0} KiB); {clock.Elapsed.TotalMinutes:0.0} minutes in all.");
         output.WriteLine();
         output.Write(TrainingPoint.Table(curve));

@@ -95,8 +95,14 @@ public sealed class DateTrainer
     /// and saves the best model by exact match on <paramref name="validation"/> to
     /// <paramref name="modelPath"/>. The model ends with the best parameters. Returns the curve.
     /// </summary>
+    /// <param name="train">The training examples.</param>
+    /// <param name="validation">The examples that pick the best model.</param>
+    /// <param name="modelPath">Where the best model is saved (atomically: a temporary file renamed over it).</param>
+    /// <param name="log">Receives the report lines.</param>
+    /// <param name="progress">If given, receives a progress line about once a second, each starting with a carriage return so a terminal overwrites it.</param>
+    /// <param name="metadata">Extra metadata saved with the model.</param>
     public List<TrainingPoint> Train(IReadOnlyList<DateExample> train, IReadOnlyList<DateExample> validation, string modelPath, TextWriter log,
-                                     IReadOnlyDictionary<string, string>? metadata = null)
+                                     TextWriter? progress = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         IDateNetwork net = _model.Network;
         int batchSize = _options.BatchSize;
@@ -111,7 +117,7 @@ public sealed class DateTrainer
         float[] best = (float[])net.Parameters.Clone();
         double bestExact = -1, bestLoss = double.PositiveInfinity;
         var clock = Stopwatch.StartNew();
-        long batches = 0, examples = 0;
+        long batches = 0, examples = 0, lastProgress = 0;
         double lossSum = 0; long lossCount = 0;
         bool outOfTime = false;
         log.WriteLine($"Training on {train.Count:N0} examples ({batchesPerEpoch:N0} batches of {batchSize} per epoch), validating on {validation.Count:N0}; " +
@@ -139,8 +145,15 @@ public sealed class DateTrainer
                 lossSum += loss.Sum; lossCount += loss.Count;
                 outOfTime = clock.Elapsed.TotalMinutes >= _options.MaxMinutes;
                 bool epochEnd = k == batchesPerEpoch - 1;
+                if (progress is not null && clock.ElapsedMilliseconds - lastProgress >= 1000)
+                {
+                    lastProgress = clock.ElapsedMilliseconds;
+                    progress.Write($"\repoch {epoch}/{_options.Epochs}  batch {k + 1,6:N0}/{batchesPerEpoch:N0}  loss {lossSum / Math.Max(lossCount, 1):0.0000}  " +
+                                   $"{examples / clock.Elapsed.TotalSeconds,6:N0} ex/s  {clock.Elapsed.TotalMinutes:0.0}/{_options.MaxMinutes:0.#} min   ");
+                }
                 if (batches % _options.ReportEvery != 0 && !epochEnd && !outOfTime) continue;
 
+                progress?.Write("\r" + new string(' ', 100) + "\r");
                 double trainLoss = lossSum / Math.Max(lossCount, 1);
                 double trainExact = ExactMatch(_model, sample);
                 double validationExact = ExactMatch(_model, validation);
