@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace DateNormalizer;
@@ -91,11 +92,14 @@ public static class AttentionSvg
         return sb.ToString();
     }
 
+    private static bool IsText(string label) => !(label.Length > 2 && label[0] == '<' && label[^1] == '>');
+
     private static int PanelHeight(AttentionMap map) => HeaderHeight + map.Output.Count * CellSize;
 
     private static void WritePanel(StringBuilder w, AttentionMap map, int top)
     {
-        string source = string.Concat(map.Source), output = string.Concat(map.Output);
+        // The heading reads as text: labels of reserved tokens such as "</s>" are left out of it.
+        string source = string.Concat(map.Source.Where(IsText)), output = string.Concat(map.Output.Where(IsText));
         w.Append(CultureInfo.InvariantCulture, $"<g class=\"map\" transform=\"translate(0,{top})\">\n");
         w.Append(CultureInfo.InvariantCulture, $"  <text x=\"8\" y=\"12\" font-weight=\"bold\">{Escape(source)} → {Escape(output)}</text>\n");
         int gridTop = HeaderHeight;

@@ -217,10 +217,12 @@ public static class Cli
         {
             lineNumber++;
             string text = line.Trim();
+            // A blank line stays blank and a line too long to read becomes one (reported), so output lines match input lines.
             if (text.Length == 0 || text.Length > DateAlphabets.MaxSourceLength)
             {
-                error.WriteLine(text.Length == 0 ? $"line {lineNumber}: empty" : $"line {lineNumber}: {text.Length} characters; at most {DateAlphabets.MaxSourceLength} are read");
                 output.WriteLine();
+                if (text.Length == 0) continue;
+                error.WriteLine($"line {lineNumber}: {text.Length} characters; at most {DateAlphabets.MaxSourceLength} are read");
                 failures++;
                 continue;
             }
