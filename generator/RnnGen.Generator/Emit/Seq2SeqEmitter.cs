@@ -900,7 +900,7 @@ internal static class Seq2SeqEmitter
                 w.Line("DecoderStep(0, batch, 1, sourceSteps);");
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                 {
-                    w.Line("if (outputLengths[b] != t) continue; // finished earlier");
+                    w.Line("if (outputLengths[b] != t || (t > 0 && output[b * maxLength + t - 1] == EndToken)) continue; // finished earlier");
                     w.Line(Inv($"int token = {TP}.IndexOfMax(_logProbs.AsSpan(b * {v}, {v}));"));
                     w.Line("output[b * maxLength + t] = token;");
                     w.Line("outputLengths[b] = t + 1;");
