@@ -11,7 +11,7 @@ public static partial class DateNetworks
     public const string DefaultAttention = "bahdanau";
 
     /// <summary>The attention kinds <c>train --attention</c> accepts.</summary>
-    public static IReadOnlyList<string> AttentionKinds { get; } = ["bahdanau", "none"];
+    public static IReadOnlyList<string> AttentionKinds { get; } = ["bahdanau", "luong-general", "luong-dot", "none"];
 
     /// <summary>Whether <paramref name="attention"/> names one of <see cref="AttentionKinds"/>.</summary>
     public static bool IsKnown(string attention) => AttentionKinds.Contains(attention);

@@ -23,7 +23,7 @@ public class CliTests
     [InlineData("option '--beam' is given twice", "translate", "--beam", "2", "--beam", "3")]
     [InlineData("--beam must be a number from 1 to 64 (got '0')", "eval", "--beam", "0")]
     [InlineData("--minutes must be a number from 0.01 to 10000 (got 'soon')", "train", "--minutes", "soon")]
-    [InlineData("--attention must be one of bahdanau, none (got 'luong')", "train", "--attention", "luong")]
+    [InlineData("--attention must be one of bahdanau, luong-general, luong-dot, none (got 'luong')", "train", "--attention", "luong")]
     [InlineData("--seed must be a non-negative integer (got '-1')", "sample", "--seed", "-1")]
     [InlineData("--attention takes the SVG file to write, ending in .svg (got 'map.png')", "translate", "--attention", "map.png")]
     public void UsageErrorsAreOneLineWithExitCode2(string message, params string[] args)

@@ -62,6 +62,8 @@ public sealed class TrainingTests(ITestOutputHelper log) : IDisposable
 
     [Theory]
     [InlineData("bahdanau", typeof(DateNormalizerNet))]
+    [InlineData("luong-general", typeof(DateNormalizerLuongGeneralNet))]
+    [InlineData("luong-dot", typeof(DateNormalizerLuongDotNet))]
     [InlineData("none", typeof(DateNormalizerNoAttentionNet))]
     public void AModelLoadsAsTheNetworkItWasSavedFrom(string attention, Type type)
     {
