@@ -97,7 +97,7 @@ public static class Cli
             error.WriteLine($"error: {e.Message}. Usage: DateNormalizer [train|eval|translate|sample] [options]; run with --help for details.");
             return 2;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NonFiniteGradientException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or NonFiniteGradientException)
         {
             error.WriteLine($"error: {e.Message.Split('\n')[0]}");
             return 1;

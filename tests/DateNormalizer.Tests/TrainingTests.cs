@@ -103,6 +103,17 @@ public sealed class TrainingTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void ASafetensorsFileThatIsNotADateModelIsRefusedInOneLine()
+    {
+        string path = Path.Combine(_folder, "plain.safetensors");
+        RnnGen.IO.SafeTensorsFile.Save(new DateNormalizerNet(seed: 1), path); // the right tensors, but none of the sample's metadata
+        (int code, string output, string error) = Run("3/7/23\n", "translate", "--model", path);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: '{path}' is not a date normalizer model (no 'datenormalizer.attention' in its metadata).", error.Trim());
+    }
+
+    [Fact]
     public void TranslateRefusesToDrawWithoutAttention()
     {
         string path = Path.Combine(_folder, "none.safetensors");
