@@ -71,9 +71,10 @@ internal static class Seq2SeqEmitter
 
     private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static string P(TensorPlan t) => Inv($"new {RoSpan}(Parameters, {t.Offset}, {t.Length})");
+    // A tensor by its named view (the property over Parameters), and its gradient view.
+    private static string P(TensorPlan t) => t.Property;
 
-    private static string G(TensorPlan t) => Inv($"new {Span}(Gradients, {t.Offset}, {t.Length})");
+    private static string G(TensorPlan t) => t.Property + "Gradient";
 
     // ───────────────────────────── description ─────────────────────────────
 

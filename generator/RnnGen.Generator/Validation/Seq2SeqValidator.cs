@@ -102,8 +102,22 @@ internal static class Seq2SeqValidator
         EncoderClassName, "SourceVocabularySize", "TargetVocabularySize", "StartToken", "EndToken", "ParameterCount", "ShapeSignature",
         "TensorTable", "Parameters", "Gradients", "ResetParameters", "ZeroGradients", "ForwardBackward", "Greedy", "BeamSearch", "Score",
         "EncoderHiddenSize", "EncoderLayers", "EncoderDirections", "EncoderOutputSize", "DecoderHiddenSize", "DecoderLayers",
-        "SourceEmbeddingSize", "TargetEmbeddingSize", "Attention",
+        "SourceEmbeddingSize", "TargetEmbeddingSize", "Attention", "EncoderParameterCount", "FlopsPerStep",
+        "CheckSource", "Encode", "InitializeDecoder", "DecoderStep", "DecodeTeacherForced", "Backward", "Finish", "EnsureWorkspace",
     };
 
-    private static bool ClashesWithGeneratedMember(string name) => s_generatedMembers.Contains(name);
+    // Tensor views and their gradients: EncoderWeightIhL0, BridgeWeightL0, DecoderEmbeddingWeight, AttentionQueryWeight, OutBias, …
+    private static readonly string[] s_tensorPrefixes =
+    {
+        "EncoderWeight", "EncoderBias", "EncoderEmbedding", "DecoderWeight", "DecoderBias", "DecoderEmbedding",
+        "BridgeWeight", "BridgeBias", "AttentionWeight", "AttentionQuery", "AttentionKey", "AttentionScore", "AttentionCombine", "OutWeight", "OutBias",
+    };
+
+    private static bool ClashesWithGeneratedMember(string name)
+    {
+        if (s_generatedMembers.Contains(name)) return true;
+        foreach (string prefix in s_tensorPrefixes)
+            if (name.StartsWith(prefix, System.StringComparison.Ordinal)) return true;
+        return false;
+    }
 }
