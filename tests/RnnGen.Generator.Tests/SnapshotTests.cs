@@ -84,6 +84,19 @@ public sealed class SnapshotTests
         Assert.DoesNotContain("b * steps", source);
     }
 
+    [Fact]
+    public void Seq2seq_bidirectional_gru_encoder_with_bahdanau_attention()
+        => VerifyNetwork("Seq2SeqGruBahdanau", "Demo.Dates.DateNormalizerNet.g.cs", """
+            using RnnGen;
+
+            namespace Demo.Dates;
+
+            // Human-written dates to ISO 8601: characters in, characters out, with attention.
+            [Encoder(CellKind.Gru, InputSize = 32, HiddenSize = 128, Layers = 1, Direction = Direction.Bidirectional, VocabularySize = 64)]
+            [Decoder(CellKind.Gru, InputSize = 32, HiddenSize = 256, Layers = 1, VocabularySize = 16, Attention = AttentionKind.Bahdanau, StartToken = 1, EndToken = 2)]
+            public partial class DateNormalizerNet;
+            """);
+
     private static void VerifyNetwork(string snapshot, string hintName, string source)
     {
         GeneratorRun run = GeneratorHarness.Run(source);

@@ -41,12 +41,24 @@ internal static class NetworkEmitter
         if (plan.Spec.Namespace.Length > 0) closers.Add(w.Block("namespace " + plan.Spec.Namespace));
         foreach (string outer in plan.Spec.ContainingTypes) closers.Add(w.Block(outer));
 
+        WriteClass(w, plan, nested: false);
+        for (int i = closers.Count - 1; i >= 0; i--) closers[i].Dispose();
+        return w.ToString();
+    }
+
+    /// <summary>
+    /// Writes the network class itself. <paramref name="nested"/>: the class is a part of a larger
+    /// generated network (the encoder of a sequence-to-sequence network), whose flat parameter array
+    /// it shares through an internal constructor.
+    /// </summary>
+    internal static void WriteClass(IndentedWriter w, NetworkPlan plan, bool nested)
+    {
         WriteRemarks(w, plan);
         w.Line(Inv($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen.Generator\", \"{GeneratorVersion}\")]"));
-        using (w.Block("partial class " + plan.Spec.ClassName + " : global::RnnGen.IRecurrentNetwork"))
+        using (w.Block((nested ? "private sealed " : "") + "partial class " + plan.Spec.ClassName + " : global::RnnGen.IRecurrentNetwork"))
         {
             WriteConstants(w, plan);
-            WriteParameters(w, plan);
+            WriteParameters(w, plan, nested);
             WriteWorkspace(w, plan);
             WriteForward(w, plan);
             foreach (LayerPlan layer in plan.RecurrentLayers) WriteLayerForward(w, plan, layer);
@@ -55,8 +67,6 @@ internal static class NetworkEmitter
             foreach (LayerPlan layer in plan.RecurrentLayers) WriteLayerBackward(w, plan, layer);
             if (plan.HasHead) WriteLoss(w, plan);
         }
-        for (int i = closers.Count - 1; i >= 0; i--) closers[i].Dispose();
-        return w.ToString();
     }
 
     // ───────────────────────────── sequence layout ─────────────────────────────
@@ -159,7 +169,7 @@ internal static class NetworkEmitter
 
     // ───────────────────────────── parameters ─────────────────────────────
 
-    private static void WriteParameters(IndentedWriter w, NetworkPlan plan)
+    private static void WriteParameters(IndentedWriter w, NetworkPlan plan, bool nested)
     {
         string cls = plan.Spec.ClassName;
         w.Line("// Parameter table: PyTorch state_dict keys, shapes and offsets into Parameters/Gradients.");
@@ -191,7 +201,8 @@ internal static class NetworkEmitter
         using (w.Block(Inv($"public {cls}(ulong seed = 0) : this(new float[ParameterCount])")))
             w.Line("ResetParameters(seed);");
         w.Line();
-        using (w.Block(Inv($"private {cls}(float[] sharedParameters)")))
+        if (nested) w.Line("/// <summary>An instance over <paramref name=\"sharedParameters\"/> (the enclosing network's array, this network's tensors first), with its own gradients.</summary>");
+        using (w.Block(Inv($"{(nested ? "internal" : "private")} {cls}(float[] sharedParameters)")))
         {
             w.Line("Parameters = sharedParameters;");
             w.Line("Gradients = new float[ParameterCount];");

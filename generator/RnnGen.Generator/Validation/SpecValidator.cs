@@ -21,22 +21,9 @@ internal static class SpecValidator
     {
         var diagnostics = new List<DiagnosticInfo>();
         string name = raw.ClassName;
-
-        if (raw.AttributeCount > 1)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateAttribute, raw.AttributeLocation, name));
-        if (raw.TypeKindProblem is not null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, raw.ClassLocation, name, raw.TypeKindProblem));
-        if (!raw.IsPartial)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, raw.ClassLocation, name));
-        if (raw.IsGeneric)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNotSupported, raw.ClassLocation, name));
+        CheckClass(raw, diagnostics);
         if (ClashesWithGeneratedMember(name.TrimStart('@')))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameClashesWithGeneratedMember, raw.ClassLocation, name));
-        foreach (var (outerName, isPartial, location) in raw.ContainingTypes)
-        {
-            if (!isPartial)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location ?? raw.ClassLocation, outerName, name));
-        }
 
         int cell = EnumArgument(raw, DeclarationParser.CellArgument, "CellKind", 2, 0, diagnostics);
         int direction = EnumArgument(raw, "Direction", "Direction", 1, 0, diagnostics);
@@ -77,6 +64,25 @@ internal static class SpecValidator
         return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
 
+    /// <summary>Checks of the class itself, shared by every kind of declaration: partial, plain, not generic, declared once.</summary>
+    internal static void CheckClass(RawDeclaration raw, List<DiagnosticInfo> diagnostics)
+    {
+        string name = raw.ClassName;
+        if (raw.AttributeCount > 1)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateAttribute, raw.AttributeLocation, name));
+        if (raw.TypeKindProblem is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, raw.ClassLocation, name, raw.TypeKindProblem));
+        if (!raw.IsPartial)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, raw.ClassLocation, name));
+        if (raw.IsGeneric)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNotSupported, raw.ClassLocation, name));
+        foreach (var (outerName, isPartial, location) in raw.ContainingTypes)
+        {
+            if (!isPartial)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location ?? raw.ClassLocation, outerName, name));
+        }
+    }
+
     // Members every generated class has (a member may not share its class's name, CS0542).
     private static readonly HashSet<string> s_generatedMembers = new(System.StringComparer.Ordinal)
     {
@@ -87,7 +93,7 @@ internal static class SpecValidator
         "Layout", "EmbeddingWeight", "HeadWeight", "HeadBias", "EmbeddingWeightGradient", "HeadWeightGradient", "HeadBiasGradient",
     };
 
-    private static bool ClashesWithGeneratedMember(string name)
+    internal static bool ClashesWithGeneratedMember(string name)
     {
         if (s_generatedMembers.Contains(name)) return true;
         // Tensor views: WeightIhL0, BiasHhL2Reverse, WeightIhL1Gradient, and the per-layer methods ForwardL0, BackwardL1Reverse.
@@ -110,7 +116,7 @@ internal static class SpecValidator
         return value;
     }
 
-    private static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)
+    internal static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)
     {
         if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not int value)
         {
@@ -129,7 +135,7 @@ internal static class SpecValidator
         return value;
     }
 
-    private static int EnumArgument(RawDeclaration raw, string argument, string enumName, int maxDefined, int defaultValue, List<DiagnosticInfo> diagnostics)
+    internal static int EnumArgument(RawDeclaration raw, string argument, string enumName, int maxDefined, int defaultValue, List<DiagnosticInfo> diagnostics)
     {
         if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not int value) return defaultValue;
         if (value < 0 || value > maxDefined)
@@ -153,5 +159,5 @@ internal static class SpecValidator
         return total + output * (directions * hidden + 1);
     }
 
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
