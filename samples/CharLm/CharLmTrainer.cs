@@ -97,7 +97,8 @@ public sealed class CharLmTrainer
         double bestLoss = double.PositiveInfinity;
         log($"Training on {corpus.Train.Length:N0} characters as {_options.Streams} streams of {batcher.StreamLength:N0} ({chunks} chunks of {_options.Steps} steps per epoch), " +
             $"validating on {corpus.Validation.Length:N0}; {_options.Threads} thread(s), up to {_options.Epochs} epochs or {_options.MaxMinutes:0.#} minutes.");
-        log($"{CharLmNet.ParameterCount:N0} parameters; {CharLmNet.ShapeSignature}; Adam lr {_options.LearningRate:0.####}, clip {_options.ClipNorm}, dropout {_options.InputDropout}/{_options.LayerDropout}.");
+        log($"{CharLmNet.ParameterCount:N0} parameters; {CharLmNet.ShapeSignature}; Adam lr {_options.LearningRate:0.####} " +
+            $"(×{_options.DecayPerEpoch} per epoch after epoch {_options.DecayStart}, floor {_options.MinLearningRate:0.####}), clip {_options.ClipNorm}, dropout {_options.LayerDropout} between the layers.");
 
         bool outOfTime = false;
         TimeSpan sinceEvaluation = TimeSpan.Zero;

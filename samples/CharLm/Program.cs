@@ -14,9 +14,9 @@ try
 {
     return args.Length == 0 ? Commands.Default() : args[0] switch
     {
-        "train" => Commands.Train(Options.Parse(args[1..], "epochs", "minutes", "model", "seed", "threads", "data", "streams", "steps", "lr", "dropout")),
-        "sample" => Commands.Sample(Options.Parse(args[1..], "model", "prime", "length", "temperature", "top-k", "seed")),
-        "eval" => Commands.Eval(Options.Parse(args[1..], "model", "data", "threads")),
+        "train" => Commands.Train(Options.Parse(args[1..], Commands.TrainOptions)),
+        "sample" => Commands.Sample(Options.Parse(args[1..], Commands.SampleOptions)),
+        "eval" => Commands.Eval(Options.Parse(args[1..], Commands.EvalOptions)),
         "--help" or "-h" or "help" => Commands.Usage(),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
@@ -86,6 +86,10 @@ static class Commands
     private const string DefaultModel = "models/charlm.ckpt";
     private const string DemoModel = "models/charlm-demo.ckpt";
 
+    public static readonly string[] TrainOptions = ["epochs", "minutes", "model", "seed", "threads", "data", "streams", "steps", "lr", "dropout"];
+    public static readonly string[] SampleOptions = ["model", "prime", "length", "temperature", "top-k", "seed"];
+    public static readonly string[] EvalOptions = ["model", "data", "threads"];
+
     public static int Usage()
     {
         Console.WriteLine("""
@@ -104,10 +108,10 @@ static class Commands
     public static int Default()
     {
         Console.WriteLine("No arguments: a short demo (3 minutes of training, then a sample). The full recipe is 'CharLm train' (20 minutes); see --help.");
-        int code = Train(Options.Parse(["--minutes", "3", "--model", DemoModel]));
+        int code = Train(Options.Parse(["--minutes", "3", "--model", DemoModel], TrainOptions));
         if (code != 0) return code;
         Console.WriteLine();
-        return Sample(Options.Parse(["--model", DemoModel, "--length", "400"]));
+        return Sample(Options.Parse(["--model", DemoModel, "--length", "400"], SampleOptions));
     }
 
     public static int Train(Options o)

@@ -31,6 +31,20 @@ public enum Direction
     Bidirectional = 1,
 }
 
+/// <summary>How the sequences of a batch are laid out in the tensors a network reads and writes.</summary>
+/// <remarks>
+/// The layout applies to every sequence tensor of the generated members: inputs or token ids,
+/// outputs (hidden states or log-probabilities), per-step targets and the gradients of inputs and
+/// outputs. State tensors are [StateCount, batch, HiddenSize] in both layouts.
+/// </remarks>
+public enum SequenceLayout
+{
+    /// <summary>[batch, steps, features]: each sequence is contiguous (PyTorch's <c>batch_first=True</c>, ONNX <c>layout = 1</c>).</summary>
+    BatchFirst = 0,
+    /// <summary>[steps, batch, features]: each time step of the batch is contiguous (PyTorch's default, ONNX's default <c>layout = 0</c>).</summary>
+    TimeMajor = 1,
+}
+
 /// <summary>
 /// Declares a recurrent network on a <c>partial class</c>. At build time the RnnGen source generator
 /// writes the forward pass, backpropagation through time and the parameter layout for exactly this
@@ -81,6 +95,13 @@ public sealed class RecurrentNetworkAttribute : Attribute
     /// <c>weight_peephole_l{k}</c> [3·H] per layer and direction, blocks in the order i, f, o.
     /// </summary>
     public bool Peepholes { get; set; }
+
+    /// <summary>
+    /// The layout of the sequence tensors of the generated members: <see cref="SequenceLayout.BatchFirst"/>
+    /// (the default) [batch, steps, …] or <see cref="SequenceLayout.TimeMajor"/> [steps, batch, …].
+    /// The parameters and the state tensors are the same in both.
+    /// </summary>
+    public SequenceLayout Layout { get; set; } = SequenceLayout.BatchFirst;
 
     /// <summary>When set, the input is token ids in [0, VocabularySize) looked up in an embedding of width <see cref="InputSize"/>.</summary>
     public int VocabularySize { get; set; }

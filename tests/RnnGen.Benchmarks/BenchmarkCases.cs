@@ -82,11 +82,13 @@ internal sealed record TimingSettings(double WarmupSeconds, int Samples, double 
     public static readonly TimingSettings Full = new(1.0, 31, 0.05);
 
     /// <summary>
-    /// Median seconds per call of each contestant. Samples alternate between the contestants, so a
-    /// change of load on the shared machine hits all of them alike. <paramref name="pauseBetween"/>
-    /// lets a thread pool that spins after its work (ONNX Runtime's) go idle before the next contestant.
+    /// Median and best seconds per call of each contestant. With <paramref name="interleave"/>,
+    /// samples alternate between the contestants, so a change of load on the shared machine hits all
+    /// of them alike. Without it, each contestant's samples run in one block: needed with two
+    /// threads, where ONNX Runtime's intra-op worker keeps spinning on the second core after
+    /// <c>Run</c> returns and would slow the contestant that follows it.
     /// </summary>
-    public double[] Median(Action[] calls, bool pauseBetween)
+    public (double Median, double Best)[] Measure(Action[] calls, bool interleave = true)
     {
         var sw = new Stopwatch();
         var perSample = new long[calls.Length];
@@ -99,22 +101,34 @@ internal sealed record TimingSettings(double WarmupSeconds, int Samples, double 
         }
         var times = new double[calls.Length][];
         for (int c = 0; c < calls.Length; c++) times[c] = new double[Samples];
-        for (int s = 0; s < Samples; s++)
+        void Sample(int c, int s)
+        {
+            sw.Restart();
+            for (long i = 0; i < perSample[c]; i++) calls[c]();
+            times[c][s] = sw.Elapsed.TotalSeconds / perSample[c];
+        }
+        if (interleave)
+        {
+            for (int s = 0; s < Samples; s++)
+                for (int c = 0; c < calls.Length; c++) Sample(c, s);
+        }
+        else
         {
             for (int c = 0; c < calls.Length; c++)
             {
-                if (pauseBetween) System.Threading.Thread.Sleep(3);
-                sw.Restart();
-                for (long i = 0; i < perSample[c]; i++) calls[c]();
-                times[c][s] = sw.Elapsed.TotalSeconds / perSample[c];
+                for (long i = 0; i < perSample[c]; i++) calls[c](); // warm again after the others ran
+                for (int s = 0; s < Samples; s++) Sample(c, s);
             }
         }
-        var medians = new double[calls.Length];
+        var result = new (double, double)[calls.Length];
         for (int c = 0; c < calls.Length; c++)
         {
             Array.Sort(times[c]);
-            medians[c] = times[c][Samples / 2];
+            result[c] = (times[c][Samples / 2], times[c][0]);
         }
-        return medians;
+        return result;
     }
+
+    /// <summary>Median seconds per call of each contestant (see <see cref="Measure"/>).</summary>
+    public double[] Median(Action[] calls) => Array.ConvertAll(Measure(calls), m => m.Median);
 }

@@ -137,7 +137,7 @@ internal static class ProfileBenchmark
         float[] x = BenchmarkCases.Uniform(rows * I, 1), y = new float[rows * H], target = BenchmarkCases.Uniform(rows * H, 2), dy = new float[rows * H];
         Action whole = c.Training ? () => model.TrainStep(x, lengths, target, y, dy, 1) : () => model.Infer(x, lengths, y, 1);
         // The whole call and the phases alternate sample by sample, so the shares compare like with like.
-        double[] all = timing.Median([whole, .. phases.Select(p => p.Call)], pauseBetween: false);
+        double[] all = timing.Median([whole, .. phases.Select(p => p.Call)]);
         double total = all[0];
         double[] times = all[1..];
 

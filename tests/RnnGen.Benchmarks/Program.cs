@@ -8,6 +8,7 @@ using RnnGen.Benchmarks;
 //                        the generated networks against ONNX Runtime (same weights, in-process) and PyTorch
 //                        (pytorch_bench.py), 1 and 2 threads; correctness, table, targets, workspace (docs/performance.md).
 //   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
+//   scaling              two replicas on two threads (LSTM I=256 H=256 T=50 B=64): halves alone, together, in sequence.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
 int passesAt = Array.IndexOf(args, "--passes");
@@ -21,10 +22,13 @@ switch (mode)
         return 0;
     case "networks":
         return NetworkBenchmark.Run(quick, python, skipPyTorch: Array.IndexOf(args, "--no-pytorch") >= 0);
+    case "scaling":
+        ScalingProbe.Run();
+        return 0;
     case "profile":
         ProfileBenchmark.Run(quick);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick].");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; scaling.");
         return 2;
 }

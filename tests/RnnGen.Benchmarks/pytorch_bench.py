@@ -4,7 +4,7 @@
 Times torch.nn.LSTM / torch.nn.GRU (batch_first, one layer) on the shapes of the C# harness,
 with 1 and 2 intra-op threads, and prints one line per measurement:
 
-    RESULT <case> <threads> <median ms>
+    RESULT <case> <threads> <median ms> <best ms>
 
 Inference runs under torch.no_grad(); a training step is forward, mean-squared-error loss against
 a fixed target, backward (the input needs no gradient) and torch.optim.Adam's step, as the C#
@@ -12,6 +12,10 @@ harness does. The timing is the same as the harness's: warm up, then N samples o
 last a few milliseconds each, and the median of the per-call times.
 
 Run: /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch_bench.py [--quick] [--threads 1,2] [--case NAME]
+
+The harness runs it once per thread count with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to that
+count, and with LD_LIBRARY_PATH pointing at OpenBLAS when libopenblas0-pthread is installed (Debian's
+python3-torch otherwise runs on the reference BLAS): see docs/performance.md.
 """
 import argparse
 import statistics
@@ -44,7 +48,7 @@ def median_seconds(call, samples, sample_seconds, warmup_seconds):
         for _ in range(per_sample):
             call()
         times.append((time.perf_counter() - t0) / per_sample)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def make_call(cell, input_size, hidden_size, steps, batch, training):
@@ -86,8 +90,8 @@ def main():
             if args.case and name not in args.case:
                 continue
             call = make_call(cell, i, h, t, b, training)
-            seconds = median_seconds(call, samples, sample_seconds, warmup)
-            print(f"RESULT {name} {threads} {seconds * 1e3:.4f}", flush=True)
+            median, best = median_seconds(call, samples, sample_seconds, warmup)
+            print(f"RESULT {name} {threads} {median * 1e3:.4f} {best * 1e3:.4f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,29 @@ public sealed class CachingTests
     }
 
     [Fact]
+    public void Changing_only_the_layout_regenerates_the_network_and_then_stays_cached()
+    {
+        string timeMajor = Network.Replace("OutputSize = 3)", "OutputSize = 3, Layout = SequenceLayout.TimeMajor)");
+        Assert.NotEqual(Network, timeMajor);
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(new[] { new SourceFile("Net.cs", Network) });
+        GeneratorRun first = GeneratorHarness.Run(GeneratorHarness.CreateDriver(), compilation);
+
+        // The layout is part of the spec: every step after parsing is redone for it.
+        CSharpCompilation edited = Replace(compilation, "Net.cs", timeMajor);
+        GeneratorRun second = GeneratorHarness.Run(first.Driver, edited);
+        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources })
+            Assert.Contains(StepOutputs(second), o => o.Step == step && o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("SequenceLayout.TimeMajor;", second.Sources["Demo.Net.g.cs"]);
+        Assert.Contains("SequenceLayout.BatchFirst;", first.Sources["Demo.Net.g.cs"]);
+        second.AssertCompilesCleanly();
+
+        // An unrelated edit to the time-major network's file leaves it cached.
+        GeneratorRun third = GeneratorHarness.Run(second.Driver, Replace(edited, "Net.cs", timeMajor.Replace("=> 42;", "=> 43;")));
+        Assert.All(StepOutputs(third), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{o.Step}: {o.Reason}"));
+        Assert.Equal(second.Sources, third.Sources);
+    }
+
+    [Fact]
     public void Fixing_an_error_replaces_the_diagnostic_with_a_source()
     {
         const string Broken = "using RnnGen;\nnamespace Demo;\n[RecurrentNetwork(CellKind.Lstm, InputSize = 4, HiddenSize = 0)] public partial class Net;";

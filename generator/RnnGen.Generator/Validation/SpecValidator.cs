@@ -28,6 +28,8 @@ internal static class SpecValidator
         int cell = EnumArgument(raw, DeclarationParser.CellArgument, "CellKind", 2, 0, diagnostics);
         int direction = EnumArgument(raw, "Direction", "Direction", 1, 0, diagnostics);
         int nonlinearity = EnumArgument(raw, "Nonlinearity", "Nonlinearity", 1, 0, diagnostics);
+        // Any cell, direction, input or head can be laid out either way: an undefined value is the only error.
+        int layout = EnumArgument(raw, "Layout", "SequenceLayout", 1, 0, diagnostics);
         if (raw.Arguments.TryGetValue("Nonlinearity", out RawArgument? nl) && cell != (int)Cell.Rnn)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionNotForCell, nl.Location ?? raw.AttributeLocation, "Nonlinearity", "Rnn", ((Cell)cell).ToString()));
 
@@ -58,7 +60,7 @@ internal static class SpecValidator
         if (diagnostics.Count > 0) return new NetworkDeclaration(null, diagnostics.ToEquatableArray());
 
         var spec = new NetworkSpec(raw.Namespace, raw.ClassIdentifier, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
-            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output, linearBeforeReset, peepholes);
+            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output, linearBeforeReset, peepholes, (SequenceLayout)layout);
         return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
 
@@ -88,7 +90,7 @@ internal static class SpecValidator
         "StateCount", "ParameterCount", "FlopsPerStep", "ShapeSignature", "TensorTable", "Parameters", "Gradients",
         "CreateReplica", "ResetParameters", "ZeroGradients", "InputDropout", "LayerDropout", "SeedDropout", "WorkspaceBytes",
         "Forward", "ForwardTraining", "Backward", "Step", "State", "ComputeLossAndGradients", "Run", "TrainChunk", "EnsureWorkspace",
-        "EmbeddingWeight", "HeadWeight", "HeadBias", "EmbeddingWeightGradient", "HeadWeightGradient", "HeadBiasGradient",
+        "Layout", "EmbeddingWeight", "HeadWeight", "HeadBias", "EmbeddingWeightGradient", "HeadWeightGradient", "HeadBiasGradient",
     };
 
     internal static bool ClashesWithGeneratedMember(string name)

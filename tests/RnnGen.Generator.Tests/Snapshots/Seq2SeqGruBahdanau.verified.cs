@@ -934,6 +934,7 @@ namespace Demo.Dates
         /// <item>Embedding: token ids in [0, 64) → vectors of 32; <c>embedding.weight</c> [64, 32].</item>
         /// <item>Layer 0: GRU, 32 → 128 per direction, gates r, z, n; <c>weight_ih_l0</c> [384, 32], <c>weight_hh_l0</c> [384, 128], <c>bias_ih_l0</c>, <c>bias_hh_l0</c> [384], and the same with suffix <c>_reverse</c>.</item>
         /// </list>
+        /// <para>Sequence tensors are batch-first (<see cref="global::RnnGen.SequenceLayout.BatchFirst"/>): token ids [batch, steps], outputs [batch, steps, StepOutputSize], and their gradients alike. States are [StateCount, batch, HiddenSize].</para>
         /// <para>126,464 parameters (505,856 bytes); 245,760 FLOPs per time step and sequence in the forward pass (matrix products).</para>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "0.1.0")]
@@ -959,6 +960,9 @@ namespace Demo.Dates
 
             /// <summary>Values per step in the output: the last layer's hidden states, [forward; reverse].</summary>
             public const int StepOutputSize = 256;
+
+            /// <summary>Sequence tensors are batch-first: [batch, steps, …].</summary>
+            public const global::RnnGen.SequenceLayout Layout = global::RnnGen.SequenceLayout.BatchFirst;
 
             /// <summary>Hidden states per sequence, one per layer and direction (PyTorch's h_n order).</summary>
             public const int StateCount = 2;
@@ -992,6 +996,8 @@ namespace Demo.Dates
             global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorDescriptor> global::RnnGen.IRecurrentNetwork.Tensors => s_tensors;
 
             string global::RnnGen.IRecurrentNetwork.Signature => ShapeSignature;
+
+            global::RnnGen.SequenceLayout global::RnnGen.IRecurrentNetwork.Layout => Layout;
 
             /// <summary>All parameters in one contiguous array, laid out as <see cref="TensorTable"/>.</summary>
             public float[] Parameters { get; }
@@ -1097,6 +1103,7 @@ namespace Demo.Dates
             public global::System.Span<float> BiasHhL0ReverseGradient => new global::System.Span<float>(Gradients, 126080, 384);
 
             // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+            // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
             private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
             private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 256]
             private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 384]
@@ -1197,7 +1204,7 @@ namespace Demo.Dates
             }
 
             /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>
-            /// <param name="tokens">Token ids [batch, steps], row-major; values past a sequence's length are ignored.</param>
+            /// <param name="tokens">Token ids [batch, steps], row-major (batch-first); values past a sequence's length are ignored.</param>
             /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
             /// <param name="output">Receives [batch, steps, StepOutputSize] hidden states; zeros past each length.</param>
             /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>
@@ -1207,7 +1214,7 @@ namespace Demo.Dates
                 => Run(tokens, lengths, output, finalHidden, initialHidden, default, default, training: false);
 
             /// <summary>Runs the network like <see cref="Forward"/> with dropout on, and keeps what <see cref="Backward"/> needs.</summary>
-            /// <param name="tokens">Token ids [batch, steps], row-major; values past a sequence's length are ignored.</param>
+            /// <param name="tokens">Token ids [batch, steps], row-major (batch-first); values past a sequence's length are ignored.</param>
             /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
             /// <param name="output">Receives [batch, steps, StepOutputSize] hidden states; zeros past each length.</param>
             /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>
