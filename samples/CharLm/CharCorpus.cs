@@ -58,13 +58,8 @@ public sealed class CharacterSet
     /// <summary>The character set file that goes with a model file.</summary>
     public static string PathFor(string modelPath) => modelPath + ".vocab";
 
-    /// <summary>Writes the character set atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        string temporary = path + ".tmp";
-        Vocabulary.Save(temporary);
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Writes the character set atomically (Vocabulary.Save writes a temporary file, then renames it).</summary>
+    public void Save(string path) => Vocabulary.Save(path);
 
     public static CharacterSet Load(string path) => new(Vocabulary.Load(path));
 }

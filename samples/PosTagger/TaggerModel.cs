@@ -93,34 +93,20 @@ public sealed class TaggerModel
     /// <summary>Writes the model atomically: a temporary file in the same folder, then a rename.</summary>
     public void Save(string path)
     {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temporary = full + ".tmp";
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteText(zip, "format.txt", w => w.WriteLine(FormatTag));
+            WriteText(zip, "words.txt", Words.Save);
+            WriteText(zip, "characters.txt", Characters.Save);
+            // Each part as a safetensors file with PyTorch's names: readable outside RnnGen too.
+            foreach (IRecurrentNetwork part in Parts)
             {
-                using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    WriteText(zip, "format.txt", w => w.WriteLine(FormatTag));
-                    WriteText(zip, "words.txt", Words.Save);
-                    WriteText(zip, "characters.txt", Characters.Save);
-                    // Each part as a safetensors file with PyTorch's names: readable outside RnnGen too.
-                    foreach (IRecurrentNetwork part in Parts)
-                    {
-                        using Stream entry = zip.CreateEntry(PartName(part) + ".safetensors", CompressionLevel.Fastest).Open();
-                        SafeTensorsFile.Save(part, entry);
-                    }
-                }
-                stream.Flush(flushToDisk: true);
+                using Stream entry = zip.CreateEntry(PartName(part) + ".safetensors", CompressionLevel.Fastest).Open();
+                SafeTensorsFile.Save(part, entry);
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        });
     }
 
     /// <summary>Loads a model written by <see cref="Save"/>; a damaged or foreign file raises <see cref="InvalidDataException"/>.</summary>

@@ -13,16 +13,17 @@ public static class NetworkArguments
     /// <summary>
     /// Validates <paramref name="lengths"/> against an input of <paramref name="inputLength"/>
     /// elements with <paramref name="perStep"/> values per time step, and returns the padded
-    /// number of steps T (the input is [batch, T, perStep]).
+    /// number of steps T (the input is [batch, T, perStep], or [T, batch, perStep] when
+    /// <paramref name="layout"/> is <see cref="SequenceLayout.TimeMajor"/>).
     /// </summary>
-    public static int CheckBatch(ReadOnlySpan<int> lengths, int inputLength, int perStep, string inputName)
+    public static int CheckBatch(ReadOnlySpan<int> lengths, int inputLength, int perStep, string inputName, SequenceLayout layout = SequenceLayout.BatchFirst)
     {
         if (lengths.Length == 0)
             throw new ArgumentException("The batch is empty: 'lengths' must hold one length per sequence (at least one).", "lengths");
         long rowElements = (long)lengths.Length * perStep;
         if (inputLength == 0 || inputLength % rowElements != 0)
             throw new ArgumentException(
-                $"'{inputName}' holds {inputLength} values; a batch of {lengths.Length} sequences with {perStep} value(s) per step needs a positive multiple of {rowElements} ([batch, steps, {perStep}]).",
+                $"'{inputName}' holds {inputLength} values; a batch of {lengths.Length} sequences with {perStep} value(s) per step needs a positive multiple of {rowElements} ({Shape(layout, "batch", perStep)}).",
                 inputName);
         int steps = (int)(inputLength / rowElements);
         for (int b = 0; b < lengths.Length; b++)
@@ -34,17 +35,24 @@ public static class NetworkArguments
         return steps;
     }
 
-    /// <summary>Checks that every token at a real (unpadded) position is in [0, <paramref name="vocabularySize"/>).</summary>
-    public static void CheckTokens(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, int steps, int vocabularySize)
+    /// <summary>
+    /// Checks that every token at a real (unpadded) position is in [0, <paramref name="vocabularySize"/>);
+    /// the tokens are [batch, steps], or [steps, batch] when <paramref name="layout"/> is <see cref="SequenceLayout.TimeMajor"/>.
+    /// </summary>
+    public static void CheckTokens(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, int steps, int vocabularySize, SequenceLayout layout = SequenceLayout.BatchFirst)
     {
-        for (int b = 0; b < lengths.Length; b++)
+        int batch = lengths.Length;
+        bool timeMajor = layout == SequenceLayout.TimeMajor;
+        for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<int> row = tokens.Slice(b * steps, lengths[b]);
-            for (int t = 0; t < row.Length; t++)
+            for (int t = 0; t < lengths[b]; t++)
             {
-                if ((uint)row[t] >= (uint)vocabularySize)
-                    throw new ArgumentOutOfRangeException("tokens", row[t],
-                        $"tokens[{b}, {t}] is {row[t]}; token ids must be in [0, {vocabularySize}).");
+                int token = tokens[timeMajor ? t * batch + b : b * steps + t];
+                if ((uint)token >= (uint)vocabularySize)
+                    throw new ArgumentOutOfRangeException("tokens", token,
+                        timeMajor
+                            ? $"tokens[{t}, {b}] (step {t} of sequence {b}) is {token}; token ids must be in [0, {vocabularySize})."
+                            : $"tokens[{b}, {t}] is {token}; token ids must be in [0, {vocabularySize}).");
             }
         }
     }
@@ -73,15 +81,20 @@ public static class NetworkArguments
 
     /// <summary>
     /// Checks a chunk for a stream state of <paramref name="streams"/> streams and returns its steps:
-    /// the input is [streams, steps, <paramref name="perStep"/>] with steps ≥ 1.
+    /// the input is [streams, steps, <paramref name="perStep"/>] (or [steps, streams, <paramref name="perStep"/>]
+    /// when <paramref name="layout"/> is <see cref="SequenceLayout.TimeMajor"/>) with steps ≥ 1.
     /// </summary>
-    public static int CheckChunk(int inputLength, int streams, int perStep, string inputName)
+    public static int CheckChunk(int inputLength, int streams, int perStep, string inputName, SequenceLayout layout = SequenceLayout.BatchFirst)
     {
         long perChunkStep = (long)streams * perStep;
         if (inputLength == 0 || inputLength % perChunkStep != 0)
             throw new ArgumentException(
-                $"'{inputName}' holds {inputLength} values; the state's {streams} stream(s) need a positive multiple of {perChunkStep} ([streams, steps, {perStep}]).",
+                $"'{inputName}' holds {inputLength} values; the state's {streams} stream(s) need a positive multiple of {perChunkStep} ({Shape(layout, "streams", perStep)}).",
                 inputName);
         return (int)(inputLength / perChunkStep);
     }
+
+    // "[batch, steps, 8]" or "[steps, batch, 8]": the shape of a sequence tensor in error messages.
+    private static string Shape(SequenceLayout layout, string batch, int perStep) =>
+        layout == SequenceLayout.TimeMajor ? $"[steps, {batch}, {perStep}]" : $"[{batch}, steps, {perStep}]";
 }

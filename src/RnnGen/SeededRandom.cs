@@ -11,7 +11,10 @@ public sealed class SeededRandom
     private uint _s0, _s1, _s2, _s3;
 
     /// <summary>Creates a generator whose whole sequence is determined by <paramref name="seed"/>.</summary>
-    public SeededRandom(ulong seed)
+    public SeededRandom(ulong seed) => Reset(seed);
+
+    /// <summary>Restarts the sequence as if the generator were created with <paramref name="seed"/> (no allocation).</summary>
+    public void Reset(ulong seed)
     {
         ulong x = seed;
         ulong a = SplitMix(ref x), b = SplitMix(ref x);

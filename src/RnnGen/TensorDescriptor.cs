@@ -71,4 +71,10 @@ public interface IRecurrentNetwork
 
     /// <summary>Names, shapes and offsets of every parameter tensor.</summary>
     IReadOnlyList<TensorDescriptor> Tensors { get; }
+
+    /// <summary>
+    /// The layout of the sequence tensors the network reads and writes (its attribute's
+    /// <see cref="RecurrentNetworkAttribute.Layout"/>); <see cref="SequenceLayout.BatchFirst"/> unless the network says otherwise.
+    /// </summary>
+    SequenceLayout Layout => SequenceLayout.BatchFirst;
 }

@@ -17,7 +17,11 @@ namespace RnnGen.Generator.Tests;
 /// </summary>
 public sealed class CachingTests
 {
-    private static readonly string[] PipelineSteps = { Steps.Declarations, Steps.Diagnostics, Steps.Specs, Steps.Plans, Steps.Sources };
+    private static readonly string[] PipelineSteps =
+    {
+        Steps.Declarations, Steps.Diagnostics, Steps.Specs, Steps.Plans, Steps.Sources,
+        Steps.Seq2SeqDeclarations, Steps.Seq2SeqSpecs, Steps.Seq2SeqPlans, Steps.Seq2SeqSources,
+    };
 
     private const string Network = """
         using RnnGen;
@@ -29,6 +33,10 @@ public sealed class CachingTests
         {
             public int Answer() => 42;
         }
+
+        [Encoder(CellKind.Gru, InputSize = 4, HiddenSize = 3, Direction = Direction.Bidirectional, VocabularySize = 7)]
+        [Decoder(CellKind.Lstm, InputSize = 3, HiddenSize = 6, VocabularySize = 6, Attention = AttentionKind.LuongDot, StartToken = 1, EndToken = 2)]
+        public partial class Translator;
         """;
 
     /// <summary>Edits that change the compilation but not the network.</summary>
@@ -59,7 +67,7 @@ public sealed class CachingTests
         GeneratorRun second = GeneratorHarness.Run(first.Driver, s_unrelatedEdits[edit](compilation));
 
         var outputs = StepOutputs(second).ToList();
-        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources })
+        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources, Steps.Seq2SeqDeclarations, Steps.Seq2SeqSpecs, Steps.Seq2SeqPlans, Steps.Seq2SeqSources })
             Assert.Contains(outputs, o => o.Step == step); // the steps ran (and were tracked), not skipped
         var redone = outputs.Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)).ToList();
         Assert.True(redone.Count == 0, "Steps redone by an unrelated edit:\n" + string.Join("\n", redone.Select(o => $"  {o.Step}: {o.Reason} {Owner(o.Value)}")));
@@ -101,6 +109,29 @@ public sealed class CachingTests
         Assert.NotEqual(first.Sources["Demo.B.g.cs"], second.Sources["Demo.B.g.cs"]);
         Assert.Contains("public const int HiddenSize = 16;", second.Sources["Demo.B.g.cs"]);
         second.AssertCompilesCleanly();
+    }
+
+    [Fact]
+    public void Changing_only_the_layout_regenerates_the_network_and_then_stays_cached()
+    {
+        string timeMajor = Network.Replace("OutputSize = 3)", "OutputSize = 3, Layout = SequenceLayout.TimeMajor)");
+        Assert.NotEqual(Network, timeMajor);
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(new[] { new SourceFile("Net.cs", Network) });
+        GeneratorRun first = GeneratorHarness.Run(GeneratorHarness.CreateDriver(), compilation);
+
+        // The layout is part of the spec: every step after parsing is redone for it.
+        CSharpCompilation edited = Replace(compilation, "Net.cs", timeMajor);
+        GeneratorRun second = GeneratorHarness.Run(first.Driver, edited);
+        foreach (string step in new[] { Steps.Declarations, Steps.Specs, Steps.Plans, Steps.Sources })
+            Assert.Contains(StepOutputs(second), o => o.Step == step && o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("SequenceLayout.TimeMajor;", second.Sources["Demo.Net.g.cs"]);
+        Assert.Contains("SequenceLayout.BatchFirst;", first.Sources["Demo.Net.g.cs"]);
+        second.AssertCompilesCleanly();
+
+        // An unrelated edit to the time-major network's file leaves it cached.
+        GeneratorRun third = GeneratorHarness.Run(second.Driver, Replace(edited, "Net.cs", timeMajor.Replace("=> 42;", "=> 43;")));
+        Assert.All(StepOutputs(third), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{o.Step}: {o.Reason}"));
+        Assert.Equal(second.Sources, third.Sources);
     }
 
     [Fact]

@@ -58,6 +58,8 @@ public sealed class DiagnosticTests
     [InlineData("[RecurrentNetwork([|cell: (CellKind)(-1)|], InputSize = 4, HiddenSize = 8)] public partial class Net;", "RNNG0011", "'Cell' is -1, which is not a defined CellKind value")]
     [InlineData("[RecurrentNetwork(CellKind.Gru, InputSize = 4, HiddenSize = 8, [|Direction = (Direction)2|])] public partial class Net;", "RNNG0011", "'Direction' is 2, which is not a defined Direction value")]
     [InlineData("[RecurrentNetwork(CellKind.Rnn, InputSize = 4, HiddenSize = 8, [|Nonlinearity = (Nonlinearity)5|])] public partial class Net;", "RNNG0011", "'Nonlinearity' is 5, which is not a defined Nonlinearity value")]
+    [InlineData("[RecurrentNetwork(CellKind.Lstm, InputSize = 4, HiddenSize = 8, [|Layout = (SequenceLayout)2|])] public partial class Net;", "RNNG0011", "'Layout' is 2, which is not a defined SequenceLayout value")]
+    [InlineData("[RecurrentNetwork(CellKind.Gru, InputSize = 4, HiddenSize = 8, [|Layout = (SequenceLayout)(-1)|])] public partial class Net;", "RNNG0011", "'Layout' is -1, which is not a defined SequenceLayout value")]
     // RNNG0012: every size in range, but the parameters do not fit in one array.
     [InlineData("[[|RecurrentNetwork(CellKind.Rnn, InputSize = 32768, HiddenSize = 32768)|]] public partial class Net;", "RNNG0012", "The network on 'Net' has 2147549184 parameters; at most 2147483591 fit in its parameter array")]
     [InlineData("[[|RecurrentNetwork(CellKind.Lstm, InputSize = 65536, HiddenSize = 65536)|]] public partial class Net;", "RNNG0012", "The network on 'Net' has 34360262656 parameters; at most 2147483591 fit in its parameter array")]
@@ -150,6 +152,11 @@ public sealed class DiagnosticTests
     [InlineData("CellKind.Rnn, InputSize = 1, HiddenSize = 1, VocabularySize = 1, Nonlinearity = Nonlinearity.Tanh")]
     [InlineData("0, InputSize = 'A', HiddenSize = (byte)3, Direction = 0")] // literal 0 is an enum; char and byte widen to int
     [InlineData("CellKind.Rnn, InputSize = 32767, HiddenSize = 32767")] // 2,147,418,112 parameters: just fits
+    // Every cell, direction, input and head can be time-major (and BatchFirst may be written out).
+    [InlineData("CellKind.Lstm, InputSize = 3, HiddenSize = 5, Layers = 2, Direction = Direction.Bidirectional, VocabularySize = 9, OutputSize = 4, Peepholes = true, Layout = SequenceLayout.TimeMajor")]
+    [InlineData("CellKind.Gru, InputSize = 3, HiddenSize = 5, LinearBeforeReset = false, Layout = SequenceLayout.TimeMajor")]
+    [InlineData("CellKind.Rnn, InputSize = 3, HiddenSize = 5, Nonlinearity = Nonlinearity.Relu, OutputSize = 2, Layout = (SequenceLayout)1")]
+    [InlineData("CellKind.Rnn, InputSize = 3, HiddenSize = 5, Layout = SequenceLayout.BatchFirst")]
     public void Boundary_values_are_accepted(string arguments)
     {
         GeneratorRun run = GeneratorHarness.Run(Usings + "[RecurrentNetwork(" + arguments + ")] public partial class Net;");

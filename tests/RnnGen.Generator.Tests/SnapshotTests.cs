@@ -50,6 +50,53 @@ public sealed class SnapshotTests
             }
             """);
 
+    [Fact]
+    public void Gru_time_major_bidirectional_with_head()
+        => VerifyNetwork("GruTimeMajorBidirectionalHead", "Demo.Speech.FrameClassifier.g.cs", """
+            using RnnGen;
+
+            namespace Demo.Speech;
+
+            // Classifies every frame of time-major [steps, batch, 12] features, the order ONNX (layout = 0) and PyTorch use by default.
+            [RecurrentNetwork(CellKind.Gru, InputSize = 12, HiddenSize = 20, Direction = Direction.Bidirectional,
+                              OutputSize = 5, Layout = SequenceLayout.TimeMajor)]
+            public partial class FrameClassifier;
+            """);
+
+    [Fact]
+    public void Lstm_time_major_with_embedding_streams_chunks_in_time_major_order()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using RnnGen;
+            namespace Demo;
+            [RecurrentNetwork(CellKind.Lstm, InputSize = 8, HiddenSize = 16, VocabularySize = 50, OutputSize = 50, Layout = SequenceLayout.TimeMajor)]
+            public partial class CharNet;
+            """);
+        run.AssertCompilesCleanly();
+        string source = run.Sources["Demo.CharNet.g.cs"];
+        Assert.Contains("public const global::RnnGen.SequenceLayout Layout = global::RnnGen.SequenceLayout.TimeMajor;", source);
+        Assert.Contains("/// <param name=\"tokens\">Token ids [steps, Batch] of the next chunk.</param>", source);
+        Assert.Contains("/// <param name=\"targets\">Target class per step [steps, Batch].</param>", source);
+        Assert.Contains("CheckChunk(tokens.Length, state.Batch, 1, nameof(tokens), global::RnnGen.SequenceLayout.TimeMajor)", source);
+        Assert.Contains("CheckTokens(tokens, lengths, steps, VocabularySize, global::RnnGen.SequenceLayout.TimeMajor)", source);
+        Assert.Contains("NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale, global::RnnGen.SequenceLayout.TimeMajor)", source);
+        // No row is indexed batch-first.
+        Assert.DoesNotContain("b * steps", source);
+    }
+
+    [Fact]
+    public void Seq2seq_bidirectional_gru_encoder_with_bahdanau_attention()
+        => VerifyNetwork("Seq2SeqGruBahdanau", "Demo.Dates.DateNormalizerNet.g.cs", """
+            using RnnGen;
+
+            namespace Demo.Dates;
+
+            // Human-written dates to ISO 8601: characters in, characters out, with attention.
+            [Encoder(CellKind.Gru, InputSize = 32, HiddenSize = 128, Layers = 1, Direction = Direction.Bidirectional, VocabularySize = 64)]
+            [Decoder(CellKind.Gru, InputSize = 32, HiddenSize = 256, Layers = 1, VocabularySize = 16, Attention = AttentionKind.Bahdanau, StartToken = 1, EndToken = 2)]
+            public partial class DateNormalizerNet;
+            """);
+
     private static void VerifyNetwork(string snapshot, string hintName, string source)
     {
         GeneratorRun run = GeneratorHarness.Run(source);

@@ -41,12 +41,24 @@ internal static class NetworkEmitter
         if (plan.Spec.Namespace.Length > 0) closers.Add(w.Block("namespace " + plan.Spec.Namespace));
         foreach (string outer in plan.Spec.ContainingTypes) closers.Add(w.Block(outer));
 
+        WriteClass(w, plan, nested: false);
+        for (int i = closers.Count - 1; i >= 0; i--) closers[i].Dispose();
+        return w.ToString();
+    }
+
+    /// <summary>
+    /// Writes the network class itself. <paramref name="nested"/>: the class is a part of a larger
+    /// generated network (the encoder of a sequence-to-sequence network), whose flat parameter array
+    /// it shares through an internal constructor.
+    /// </summary>
+    internal static void WriteClass(IndentedWriter w, NetworkPlan plan, bool nested)
+    {
         WriteRemarks(w, plan);
         w.Line(Inv($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen.Generator\", \"{GeneratorVersion}\")]"));
-        using (w.Block("partial class " + plan.Spec.ClassName + " : global::RnnGen.IRecurrentNetwork"))
+        using (w.Block((nested ? "private sealed " : "") + "partial class " + plan.Spec.ClassName + " : global::RnnGen.IRecurrentNetwork"))
         {
             WriteConstants(w, plan);
-            WriteParameters(w, plan);
+            WriteParameters(w, plan, nested);
             WriteWorkspace(w, plan);
             WriteForward(w, plan);
             foreach (LayerPlan layer in plan.RecurrentLayers) WriteLayerForward(w, plan, layer);
@@ -55,9 +67,47 @@ internal static class NetworkEmitter
             foreach (LayerPlan layer in plan.RecurrentLayers) WriteLayerBackward(w, plan, layer);
             if (plan.HasHead) WriteLoss(w, plan);
         }
-        for (int i = closers.Count - 1; i >= 0; i--) closers[i].Dispose();
-        return w.ToString();
     }
+
+    // ───────────────────────────── sequence layout ─────────────────────────────
+    //
+    // The one place the declared layout enters the emitted code. The [rows × …] buffers of the
+    // workspace hold (sequence b, step t) pairs in the caller's own order, so neither layout is
+    // transposed on the way in or out: only the index of a pair differs. Matrix products over all
+    // rows (input projection, head, weight gradients) do not care about the order; the time loops
+    // pick their rows through Row. Time-major is also the per-step loop's natural order: the rows
+    // of one step are next to each other instead of 'steps' rows apart.
+
+    /// <summary>The row of step <paramref name="t"/> of sequence <paramref name="b"/> (C# expressions; needs 'batch' or 'steps' in scope).</summary>
+    private static string Row(NetworkPlan plan, string b, string t) => plan.IsTimeMajor ? t + " * batch + " + b : b + " * steps + " + t;
+
+    /// <summary>A sequence tensor's shape for docs and messages: [batch, steps, …] or [steps, batch, …].</summary>
+    private static string SequenceShape(NetworkPlan plan, string perStep, string batch = "batch")
+        => plan.IsTimeMajor ? "[steps, " + batch + perStep + "]" : "[" + batch + ", steps" + perStep + "]";
+
+    /// <summary>The trailing argument that tells a runtime check the layout (none for the default, batch-first).</summary>
+    private static string LayoutArgument(NetworkPlan plan) => plan.IsTimeMajor ? ", global::RnnGen.SequenceLayout.TimeMajor" : "";
+
+    /// <summary>
+    /// Inside a loop over sequences b: copies the real steps of sequence b from <paramref name="source"/>
+    /// to the same rows of <paramref name="destination"/>, <paramref name="width"/> values a row. They are
+    /// one run when batch-first, rows 'batch' apart when time-major.
+    /// </summary>
+    private static void CopyRealSteps(IndentedWriter w, NetworkPlan plan, string source, string destination, string width)
+    {
+        if (!plan.IsTimeMajor)
+        {
+            w.Line(Inv($"{source}.Slice(b * steps * {width}, lengths[b] * {width}).CopyTo({destination}.Slice(b * steps * {width}));"));
+            return;
+        }
+        using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
+        {
+            w.Line("int row = " + Row(plan, "b", "t") + ";");
+            w.Line(Inv($"{source}.Slice(row * {width}, {width}).CopyTo({destination}.Slice(row * {width}, {width}));"));
+        }
+    }
+
+    private static string LayoutName(NetworkPlan plan) => plan.IsTimeMajor ? "time-major" : "batch-first";
 
     // ───────────────────────────── description ─────────────────────────────
 
@@ -79,9 +129,17 @@ internal static class NetworkEmitter
         if (plan.HasHead)
             w.Line(Inv($"/// <item>Head: linear {plan.LayerOutputSize} → {s.OutputSize} and log-softmax per step; <c>head.weight</c> [{s.OutputSize}, {plan.LayerOutputSize}], <c>head.bias</c> [{s.OutputSize}].</item>"));
         w.Line("/// </list>");
+        w.Line(plan.IsTimeMajor
+            ? "/// <para>Sequence tensors are time-major (<see cref=\"global::RnnGen.SequenceLayout.TimeMajor\"/>): " + LayoutTensors(plan) + ". States are [StateCount, batch, HiddenSize].</para>"
+            : "/// <para>Sequence tensors are batch-first (<see cref=\"global::RnnGen.SequenceLayout.BatchFirst\"/>): " + LayoutTensors(plan) + ". States are [StateCount, batch, HiddenSize].</para>");
         w.Line(Inv($"/// <para>{plan.ParameterCount:N0} parameters ({plan.ParameterCount * 4L:N0} bytes); {plan.FlopsPerStep:N0} FLOPs per time step and sequence in the forward pass (matrix products).</para>"));
         w.Line("/// </remarks>");
     }
+
+    private static string LayoutTensors(NetworkPlan plan)
+        => (plan.HasEmbedding ? "token ids " + SequenceShape(plan, "") : "inputs " + SequenceShape(plan, ", InputSize"))
+            + ", outputs " + SequenceShape(plan, ", StepOutputSize") + (plan.HasHead ? ", per-step targets " + SequenceShape(plan, "") : "")
+            + ", and their gradients alike";
 
     private static void WriteConstants(IndentedWriter w, NetworkPlan plan)
     {
@@ -101,6 +159,8 @@ internal static class NetworkEmitter
         if (plan.HasEmbedding) Const("int", "VocabularySize", I(s.VocabularySize), "Token ids are in [0, VocabularySize).");
         if (plan.HasHead) Const("int", "OutputSize", I(s.OutputSize), "Classes of the output head.");
         Const("int", "StepOutputSize", I(plan.StepOutputSize), plan.HasHead ? "Values per step in the output: the head's log-probabilities." : plan.Spec.Bidirectional ? "Values per step in the output: the last layer's hidden states, [forward; reverse]." : "Values per step in the output: the last layer's hidden states.");
+        Const("global::RnnGen.SequenceLayout", "Layout", "global::RnnGen.SequenceLayout." + (plan.IsTimeMajor ? "TimeMajor" : "BatchFirst"),
+            plan.IsTimeMajor ? "Sequence tensors are time-major: [steps, batch, …]." : "Sequence tensors are batch-first: [batch, steps, …].");
         Const("int", "StateCount", I(s.Layers * plan.Directions), "Hidden states per sequence, one per layer and direction (PyTorch's h_n order).");
         Const("int", "ParameterCount", I(plan.ParameterCount), "Total number of parameters.");
         Const("long", "FlopsPerStep", I(plan.FlopsPerStep), "Multiply-add FLOPs per time step and sequence in the forward pass.");
@@ -109,7 +169,7 @@ internal static class NetworkEmitter
 
     // ───────────────────────────── parameters ─────────────────────────────
 
-    private static void WriteParameters(IndentedWriter w, NetworkPlan plan)
+    private static void WriteParameters(IndentedWriter w, NetworkPlan plan, bool nested)
     {
         string cls = plan.Spec.ClassName;
         w.Line("// Parameter table: PyTorch state_dict keys, shapes and offsets into Parameters/Gradients.");
@@ -128,6 +188,8 @@ internal static class NetworkEmitter
         w.Line();
         w.Line("string global::RnnGen.IRecurrentNetwork.Signature => ShapeSignature;");
         w.Line();
+        w.Line("global::RnnGen.SequenceLayout global::RnnGen.IRecurrentNetwork.Layout => Layout;");
+        w.Line();
         w.Line("/// <summary>All parameters in one contiguous array, laid out as <see cref=\"TensorTable\"/>.</summary>");
         w.Line("public float[] Parameters { get; }");
         w.Line();
@@ -139,7 +201,8 @@ internal static class NetworkEmitter
         using (w.Block(Inv($"public {cls}(ulong seed = 0) : this(new float[ParameterCount])")))
             w.Line("ResetParameters(seed);");
         w.Line();
-        using (w.Block(Inv($"private {cls}(float[] sharedParameters)")))
+        if (nested) w.Line("/// <summary>An instance over <paramref name=\"sharedParameters\"/> (the enclosing network's array, this network's tensors first), with its own gradients.</summary>");
+        using (w.Block(Inv($"{(nested ? "internal" : "private")} {cls}(float[] sharedParameters)")))
         {
             w.Line("Parameters = sharedParameters;");
             w.Line("Gradients = new float[ParameterCount];");
@@ -242,6 +305,7 @@ internal static class NetworkEmitter
     {
         var buffers = Buffers(plan);
         w.Line("// Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.");
+        w.Line("// Rows of the [rows × …] buffers are (sequence b, step t) pairs in the " + LayoutName(plan) + " order of the arguments: row = " + Row(plan, "b", "t") + ".");
         foreach (Buffer b in buffers)
             w.Line("private float[] " + b.Field + " = global::System.Array.Empty<float>(); // " + b.Doc);
         w.Line("private int[] _lengths = global::System.Array.Empty<int>();");
@@ -320,11 +384,11 @@ internal static class NetworkEmitter
     {
         w.Line("/// <summary>" + summary + "</summary>");
         if (plan.HasEmbedding)
-            w.Line("/// <param name=\"tokens\">Token ids [batch, steps], row-major; values past a sequence's length are ignored.</param>");
+            w.Line("/// <param name=\"tokens\">Token ids " + SequenceShape(plan, "") + ", row-major (" + LayoutName(plan) + "); values past a sequence's length are ignored.</param>");
         else
-            w.Line("/// <param name=\"inputs\">Inputs [batch, steps, InputSize], row-major; values past a sequence's length are ignored.</param>");
+            w.Line("/// <param name=\"inputs\">Inputs " + SequenceShape(plan, ", InputSize") + ", row-major (" + LayoutName(plan) + "); values past a sequence's length are ignored.</param>");
         w.Line("/// <param name=\"lengths\">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>");
-        w.Line("/// <param name=\"output\">Receives [batch, steps, StepOutputSize]" + (plan.HasHead ? " log-probabilities" : " hidden states") + "; zeros past each length.</param>");
+        w.Line("/// <param name=\"output\">Receives " + SequenceShape(plan, ", StepOutputSize") + (plan.HasHead ? " log-probabilities" : " hidden states") + "; zeros past each length.</param>");
         w.Line("/// <param name=\"finalHidden\">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>");
         w.Line("/// <param name=\"initialHidden\">Optional initial hidden states [StateCount, batch, HiddenSize]; zeros when empty.</param>");
         if (plan.IsLstm)
@@ -352,10 +416,10 @@ internal static class NetworkEmitter
         {
             w.Line("// Check every argument before anything is written.");
             w.Line(Inv($"int batch = lengths.Length;"));
-            w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {input}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{input}\");"));
-            if (plan.HasEmbedding) w.Line(Inv($"{Args}.CheckTokens(tokens, lengths, steps, VocabularySize);"));
+            w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {input}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{input}\"{LayoutArgument(plan)});"));
+            if (plan.HasEmbedding) w.Line(Inv($"{Args}.CheckTokens(tokens, lengths, steps, VocabularySize{LayoutArgument(plan)});"));
             w.Line("int rows = batch * steps;");
-            w.Line(Inv($"{Args}.CheckLength(output.Length, (long)rows * StepOutputSize, \"output\", \"[batch, steps, StepOutputSize]\");"));
+            w.Line(Inv($"{Args}.CheckLength(output.Length, (long)rows * StepOutputSize, \"output\", \"{SequenceShape(plan, ", StepOutputSize")}\");"));
             w.Line(Inv($"long stateLength = (long)StateCount * batch * HiddenSize;"));
             w.Line(Inv($"{Args}.CheckOptional(finalHidden.Length, stateLength, \"finalHidden\", \"[StateCount, batch, HiddenSize]\");"));
             w.Line(Inv($"{Args}.CheckOptional(initialHidden.Length, stateLength, \"initialHidden\", \"[StateCount, batch, HiddenSize]\");"));
@@ -371,20 +435,20 @@ internal static class NetworkEmitter
             w.Line();
             w.Line("// Layer-0 input, zero at padded positions" + (plan.HasEmbedding ? ": embedding rows looked up by token id." : "."));
             w.Line(Inv($"{Span} x = _input.AsSpan(0, rows * InputSize);"));
-            w.Line(K + "Rows.ClearPadding(x, lengths, steps, InputSize);");
+            w.Line(K + "Rows.ClearPadding(x, lengths, steps, InputSize" + LayoutArgument(plan) + ");");
             using (w.Block("for (int b = 0; b < batch; b++)"))
             {
                 if (plan.HasEmbedding)
                 {
                     using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
                     {
-                        w.Line("int row = b * steps + t;");
+                        w.Line("int row = " + Row(plan, "b", "t") + ";");
                         w.Line(Inv($"new {RoSpan}(Parameters, {plan.Embedding!.Offset} + tokens[row] * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));"));
                     }
                 }
                 else
                 {
-                    w.Line("inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));");
+                    CopyRealSteps(w, plan, "inputs", "x", "InputSize");
                 }
             }
             w.Line("_inputDropped = training && _inputDropout > 0f;");
@@ -394,7 +458,7 @@ internal static class NetworkEmitter
             {
                 w.Line();
                 w.Line(Inv($"// Layer {l}: {(s.Bidirectional ? "both directions write their halves of" : "writes")} _outputL{l}; padded positions stay zero."));
-                w.Line(Inv($"{K}Rows.ClearPadding(_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), lengths, steps, {plan.LayerOutputSize});"));
+                w.Line(Inv($"{K}Rows.ClearPadding(_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), lengths, steps, {plan.LayerOutputSize}{LayoutArgument(plan)});"));
                 foreach (LayerPlan layer in plan.RecurrentLayers.Where(p => p.Layer == l))
                     w.Line(Inv($"Forward{layer.Suffix}(lengths, batch, steps, training, {StateParams(plan, false)});"));
                 if (l + 1 < s.Layers)
@@ -414,7 +478,7 @@ internal static class NetworkEmitter
                 {
                     using (w.Block("for (int t = 0; t < steps; t++)"))
                     {
-                        w.Line(Inv($"{Span} logits = logProbs.Slice((b * steps + t) * OutputSize, OutputSize);"));
+                        w.Line(Inv($"{Span} logits = logProbs.Slice(({Row(plan, "b", "t")}) * OutputSize, OutputSize);"));
                         w.Line("if (t >= lengths[b]) { logits.Clear(); continue; }");
                         w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(logits, HeadBias, logits);");
                         w.Line(K + "Rows.LogSoftmax(logits, logits);");
@@ -487,7 +551,7 @@ internal static class NetworkEmitter
                     {
                         w.Line("int length = lengths[b];");
                         w.Line("if (s >= length) continue;");
-                        w.Line(layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;");
+                        w.Line("int row = " + Row(plan, "b", layer.Reverse ? "(length - 1 - s)" : "s") + ";");
                         w.Line(Inv($"{Span} hb = h.Slice(b * {h}, {h});"));
                         w.Line(Inv($"{Span} g = gates.Slice(row * {gh}, {gh});"));
                         if (plan.IsLstm)
@@ -533,7 +597,7 @@ internal static class NetworkEmitter
         int h = plan.H, gh = plan.GH, outW = plan.LayerOutputSize;
         int outOffset = layer.Reverse ? h : 0;
         string sx = layer.Suffix;
-        string row = layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;";
+        string row = "int row = " + Row(plan, "b", layer.Reverse ? "(length - 1 - s)" : "s") + ";";
         w.Line(Inv($"{Span} hProjRz = hProj.Slice(0, batch * {2 * h}), hProjN = hProj.Slice(batch * {2 * h}, batch * {h}), rh = _rh.AsSpan(0, batch * {h});"));
         w.Line(Inv($"// Reset and update gates: hProjRz = h · W_hrzᵀ + b_hrz (rows [0, {2 * h}) of {layer.WeightHh.Key})."));
         w.Line(Inv($"{K}Rows.SetBias(hProjRz, {layer.BiasHh.Property}.Slice(0, {2 * h}), active);"));
@@ -569,7 +633,7 @@ internal static class NetworkEmitter
         int h = plan.H, gh = plan.GH, outW = plan.LayerOutputSize;
         int outOffset = layer.Reverse ? h : 0;
         string sx = layer.Suffix;
-        string row = layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;";
+        string row = "int row = " + Row(plan, "b", layer.Reverse ? "(length - 1 - s)" : "s") + ";";
         w.Line("// Rows of finished sequences keep stale values: their products land in dhPrev rows nobody reads.");
         w.Line(Inv($"{Span} dRzStep = dStep.Slice(0, batch * {2 * h}), dNStep = dStep.Slice(batch * {2 * h}, batch * {h});"));
         w.Line("// Candidate and update gate first: they need only ∂L/∂h.");
@@ -670,14 +734,14 @@ internal static class NetworkEmitter
         w.Line("/// Step by step gives the same outputs as one <see cref=\"Forward\"/> over the whole sequence.");
         w.Line("/// </summary>");
         w.Line(plan.HasEmbedding
-            ? "/// <param name=\"tokens\">Token ids [Batch, steps] of the next chunk.</param>"
-            : "/// <param name=\"inputs\">Inputs [Batch, steps, InputSize] of the next chunk.</param>");
+            ? "/// <param name=\"tokens\">Token ids " + SequenceShape(plan, "", "Batch") + " of the next chunk.</param>"
+            : "/// <param name=\"inputs\">Inputs " + SequenceShape(plan, ", InputSize", "Batch") + " of the next chunk.</param>");
         w.Line("/// <param name=\"state\">The streams' state: read, then overwritten with the state after the chunk.</param>");
-        w.Line("/// <param name=\"output\">Receives [Batch, steps, StepOutputSize].</param>");
+        w.Line("/// <param name=\"output\">Receives " + SequenceShape(plan, ", StepOutputSize", "Batch") + ".</param>");
         using (w.Block(Inv($"public void Step({input}, State state, {Span} output)")))
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
-            w.Line(Inv($"global::System.Array.Fill(state.Lengths, {Args}.CheckChunk({name}.Length, state.Batch, {perStep}, nameof({name})));"));
+            w.Line(Inv($"global::System.Array.Fill(state.Lengths, {Args}.CheckChunk({name}.Length, state.Batch, {perStep}, nameof({name}){LayoutArgument(plan)}));"));
             w.Line("// Initial and final state are the same memory: each layer reads its slice before it writes it.");
             w.Line(Inv($"Run({name}, state.Lengths, output, state.Hidden, state.Hidden, {cell}, training: false);"));
         }
@@ -690,16 +754,16 @@ internal static class NetworkEmitter
             w.Line("/// state, the gradient stops at the chunk's start, and the state moves on to the chunk's end.");
             w.Line("/// </summary>");
             w.Line(plan.HasEmbedding
-                ? "/// <param name=\"tokens\">Token ids [Batch, steps] of the chunk.</param>"
-                : "/// <param name=\"inputs\">Inputs [Batch, steps, InputSize] of the chunk.</param>");
-            w.Line("/// <param name=\"targets\">Target class per step [Batch, steps].</param>");
+                ? "/// <param name=\"tokens\">Token ids " + SequenceShape(plan, "", "Batch") + " of the chunk.</param>"
+                : "/// <param name=\"inputs\">Inputs " + SequenceShape(plan, ", InputSize", "Batch") + " of the chunk.</param>");
+            w.Line("/// <param name=\"targets\">Target class per step " + SequenceShape(plan, "", "Batch") + ".</param>");
             w.Line("/// <param name=\"state\">The carried state; updated to the state after the chunk.</param>");
             w.Line("/// <param name=\"gradientScale\">Scale of the gradient; NaN (the default) means 1 / (number of targets).</param>");
             w.Line("/// <returns>The summed loss and the number of targets.</returns>");
             using (w.Block(Inv($"public global::RnnGen.Training.LossSum ComputeLossAndGradients({input}, {RoInts} targets, State state, float gradientScale = float.NaN)")))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
-                w.Line(Inv($"global::System.Array.Fill(state.Lengths, {Args}.CheckChunk({name}.Length, state.Batch, {perStep}, nameof({name})));"));
+                w.Line(Inv($"global::System.Array.Fill(state.Lengths, {Args}.CheckChunk({name}.Length, state.Batch, {perStep}, nameof({name}){LayoutArgument(plan)}));"));
                 w.Line("return TrainChunk(" + name + ", state.Lengths, targets, global::RnnGen.Training.LossKind.PerStep, gradientScale, state.Hidden, " + (plan.IsLstm ? "state.Cell" : "default") + ");");
             }
             w.Line();
@@ -715,8 +779,8 @@ internal static class NetworkEmitter
         w.Line("/// Backpropagation through time for the batch of the last <see cref=\"ForwardTraining\"/> call: adds the");
         w.Line("/// gradient of the loss to <see cref=\"Gradients\"/>" + (plan.HasEmbedding ? " (embedding rows of the tokens used only)" : "") + ". Padded steps receive no gradient.");
         w.Line("/// </summary>");
-        w.Line("/// <param name=\"outputGradient\">∂L/∂output, [batch, steps, StepOutputSize]; values at padded steps are ignored.</param>");
-        if (!plan.HasEmbedding) w.Line("/// <param name=\"inputGradient\">Optional; receives ∂L/∂inputs [batch, steps, InputSize] (zeros at padded steps).</param>");
+        w.Line("/// <param name=\"outputGradient\">∂L/∂output, " + SequenceShape(plan, ", StepOutputSize") + "; values at padded steps are ignored.</param>");
+        if (!plan.HasEmbedding) w.Line("/// <param name=\"inputGradient\">Optional; receives ∂L/∂inputs " + SequenceShape(plan, ", InputSize") + " (zeros at padded steps).</param>");
         w.Line("/// <param name=\"finalHiddenGradient\">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>");
         w.Line("/// <param name=\"initialHiddenGradient\">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>");
         if (plan.IsLstm)
@@ -736,9 +800,9 @@ internal static class NetworkEmitter
             w.Line("    throw new global::System.InvalidOperationException(\"Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward).\");");
             w.Line("int batch = _batch, steps = _steps, rows = batch * steps;");
             w.Line("global::System.ReadOnlySpan<int> lengths = _lengths.AsSpan(0, batch);");
-            w.Line(Inv($"{Args}.CheckLength(outputGradient.Length, (long)rows * StepOutputSize, \"outputGradient\", \"[batch, steps, StepOutputSize] of the forward call\");"));
+            w.Line(Inv($"{Args}.CheckLength(outputGradient.Length, (long)rows * StepOutputSize, \"outputGradient\", \"{SequenceShape(plan, ", StepOutputSize")} of the forward call\");"));
             w.Line("long stateLength = (long)StateCount * batch * HiddenSize;");
-            if (!plan.HasEmbedding) w.Line(Inv($"{Args}.CheckOptional(inputGradient.Length, (long)rows * InputSize, \"inputGradient\", \"[batch, steps, InputSize]\");"));
+            if (!plan.HasEmbedding) w.Line(Inv($"{Args}.CheckOptional(inputGradient.Length, (long)rows * InputSize, \"inputGradient\", \"{SequenceShape(plan, ", InputSize")}\");"));
             w.Line(Inv($"{Args}.CheckOptional(finalHiddenGradient.Length, stateLength, \"finalHiddenGradient\", \"[StateCount, batch, HiddenSize]\");"));
             w.Line(Inv($"{Args}.CheckOptional(initialHiddenGradient.Length, stateLength, \"initialHiddenGradient\", \"[StateCount, batch, HiddenSize]\");"));
             if (plan.IsLstm)
@@ -753,12 +817,12 @@ internal static class NetworkEmitter
             {
                 w.Line("// Head: through log-softmax to the logits (real steps only), then one GEMM each for the weight gradient and ∂L/∂output.");
                 w.Line(Inv($"{Span} dLogits = _dLogits.AsSpan(0, rows * OutputSize);"));
-                w.Line(K + "Rows.ClearPadding(dLogits, lengths, steps, OutputSize);");
+                w.Line(K + "Rows.ClearPadding(dLogits, lengths, steps, OutputSize" + LayoutArgument(plan) + ");");
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                 {
                     using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
                     {
-                        w.Line("int offset = (b * steps + t) * OutputSize;");
+                        w.Line("int offset = (" + Row(plan, "b", "t") + ") * OutputSize;");
                         w.Line(K + "Rows.LogSoftmaxBackward(dLogits.Slice(offset, OutputSize), outputGradient.Slice(offset, OutputSize), _logProbs.AsSpan(offset, OutputSize));");
                     }
                 }
@@ -770,9 +834,9 @@ internal static class NetworkEmitter
             else
             {
                 w.Line("// ∂L/∂(last layer's output): the given gradient at real steps, zero at padded ones.");
-                w.Line(Inv($"{K}Rows.ClearPadding(dOutput, lengths, steps, {ow});"));
+                w.Line(Inv($"{K}Rows.ClearPadding(dOutput, lengths, steps, {ow}{LayoutArgument(plan)});"));
                 using (w.Block("for (int b = 0; b < batch; b++)"))
-                    w.Line(Inv($"outputGradient.Slice(b * steps * {ow}, lengths[b] * {ow}).CopyTo(dOutput.Slice(b * steps * {ow}));"));
+                    CopyRealSteps(w, plan, "outputGradient", "dOutput", Inv($"{ow}"));
             }
             string stateArgs = plan.IsLstm
                 ? "finalHiddenGradient, initialHiddenGradient, finalCellGradient, initialCellGradient"
@@ -804,7 +868,7 @@ internal static class NetworkEmitter
                 {
                     using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
                     {
-                        w.Line("int row = b * steps + t;");
+                        w.Line("int row = " + Row(plan, "b", "t") + ";");
                         w.Line(Inv($"{Span} dRow = new {Span}(Gradients, {plan.Embedding!.Offset} + _tokens[row] * InputSize, InputSize);"));
                         w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(dRow, dInput0.Slice(row * InputSize, InputSize), dRow);");
                     }
@@ -832,16 +896,16 @@ internal static class NetworkEmitter
             w.Line("int rows = batch * steps;");
             w.Line(Inv($"{Span} dGates = _dGates.AsSpan(0, rows * {gh});"));
             w.Line("// Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).");
-            w.Line(Inv($"{K}Rows.ClearPadding(dGates, lengths, steps, {gh});"));
+            w.Line(Inv($"{K}Rows.ClearPadding(dGates, lengths, steps, {gh}{LayoutArgument(plan)});"));
             if (plan.IsGru)
             {
                 w.Line(Inv($"{Span} dHProj = _dHProj.AsSpan(0, rows * {gh});"));
                 if (plan.IsGruResetFirst)
                 {
-                    w.Line(Inv($"{K}Rows.ClearPadding(dHProj.Slice(0, rows * {2 * h}), lengths, steps, {2 * h});"));
-                    w.Line(Inv($"{K}Rows.ClearPadding(dHProj.Slice(rows * {2 * h}, rows * {h}), lengths, steps, {h});"));
+                    w.Line(Inv($"{K}Rows.ClearPadding(dHProj.Slice(0, rows * {2 * h}), lengths, steps, {2 * h}{LayoutArgument(plan)});"));
+                    w.Line(Inv($"{K}Rows.ClearPadding(dHProj.Slice(rows * {2 * h}, rows * {h}), lengths, steps, {h}{LayoutArgument(plan)});"));
                 }
-                else w.Line(Inv($"{K}Rows.ClearPadding(dHProj, lengths, steps, {gh});"));
+                else w.Line(Inv($"{K}Rows.ClearPadding(dHProj, lengths, steps, {gh}{LayoutArgument(plan)});"));
                 w.Line(Inv($"{Span} dhDirect = _dhDirect.AsSpan(0, batch * {h});"));
             }
             w.Line(Inv($"{Span} dh = _dh.AsSpan(0, batch * {h});"));
@@ -872,7 +936,7 @@ internal static class NetworkEmitter
                     {
                         w.Line("int length = lengths[b];");
                         w.Line("if (s >= length) continue;");
-                        w.Line(layer.Reverse ? "int row = b * steps + (length - 1 - s);" : "int row = b * steps + s;");
+                        w.Line("int row = " + Row(plan, "b", layer.Reverse ? "(length - 1 - s)" : "s") + ";");
                         w.Line("// ∂L/∂h at this step: from the layer above plus from the next step.");
                         w.Line(Inv($"{Span} dhb = dh.Slice(b * {h}, {h});"));
                         w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * {outW} + {outOffset}, {h}), dhb);"));
@@ -948,7 +1012,7 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"" + InputName(plan) + "\">The batch's input, as for <see cref=\"Forward\"/>.</param>");
         w.Line("/// <param name=\"lengths\">Length of each sequence.</param>");
-        w.Line("/// <param name=\"targets\">Class per step [batch, steps] for <see cref=\"global::RnnGen.Training.LossKind.PerStep\"/>, or per sequence [batch] for <see cref=\"global::RnnGen.Training.LossKind.LastStep\"/>.</param>");
+        w.Line("/// <param name=\"targets\">Class per step " + SequenceShape(plan, "") + " for <see cref=\"global::RnnGen.Training.LossKind.PerStep\"/>, or per sequence [batch] for <see cref=\"global::RnnGen.Training.LossKind.LastStep\"/>.</param>");
         w.Line("/// <param name=\"kind\">Loss on every real step (tagging) or on each sequence's last real step (classification).</param>");
         w.Line("/// <param name=\"gradientScale\">Scale of the gradient; NaN (the default) means 1 / (number of targets), the gradient of the mean loss.</param>");
         w.Line("/// <returns>The summed loss and the number of targets it covers.</returns>");
@@ -958,14 +1022,14 @@ internal static class NetworkEmitter
         w.Line("// Forward (from the given state, or zeros; the final state is written back to it), loss, backward.");
         using (w.Block(Inv($"private global::RnnGen.Training.LossSum TrainChunk({InputParam(plan)}, {RoInts} lengths, {RoInts} targets, global::RnnGen.Training.LossKind kind, float gradientScale, {Span} state, {Span} cellState)")))
         {
-            w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {InputName(plan)}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{InputName(plan)}\");"));
+            w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {InputName(plan)}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{InputName(plan)}\"{LayoutArgument(plan)});"));
             w.Line("int rows = lengths.Length * steps;");
             w.Line("EnsureWorkspace(lengths.Length, steps, training: true);");
             w.Line("if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }");
             w.Line(Inv($"{Span} output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);"));
-            w.Line("global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);");
+            w.Line("global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind" + LayoutArgument(plan) + ");");
             w.Line(Inv($"Run({InputName(plan)}, lengths, output, state, state, {(plan.IsLstm ? "cellState, cellState" : "default, default")}, training: true);"));
-            w.Line("global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale);");
+            w.Line("global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale" + LayoutArgument(plan) + ");");
             w.Line("Backward(dOutput);");
             w.Line("return loss;");
         }

@@ -37,31 +37,21 @@ internal static class DeclarationParser
 
     /// <summary>Returns null when the attribute itself is broken: the compiler reports that already.</summary>
     public static RawDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        => context.Attributes.Length == 0 ? null : Parse(context, context.Attributes[0], cancellationToken);
+
+    /// <summary>
+    /// The class facts and the arguments of <paramref name="attribute"/> (one of the attributes on
+    /// the class); null when the attribute itself is broken.
+    /// </summary>
+    public static RawDeclaration? Parse(GeneratorAttributeSyntaxContext context, AttributeData attribute, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax) return null;
-        if (context.Attributes.Length == 0) return null;
         // On a struct or an interface the compiler reports CS0592 (the attribute is for classes only);
         // generating a 'partial class' there would only add a second error.
         if (type.TypeKind != TypeKind.Class) return null;
-        AttributeData attribute = context.Attributes[0];
-        if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
-            || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
-            return null;
-
-        var arguments = new Dictionary<string, RawArgument>(StringComparer.Ordinal);
+        var arguments = ReadArguments(attribute, cancellationToken);
+        if (arguments is null) return null;
         var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-        var argumentSyntax = attributeSyntax?.ArgumentList?.Arguments ?? default;
-        if (attribute.ConstructorArguments.Length > 0)
-        {
-            // The one constructor argument, written positionally or as 'cell: ...'.
-            LocationInfo? where = argumentSyntax.FirstOrDefault(a => a.NameEquals is null)?.GetLocation() is { } l ? LocationInfo.From(l) : null;
-            arguments[CellArgument] = new RawArgument(CellArgument, attribute.ConstructorArguments[0].Value, where ?? LocationInfo.From(attributeSyntax?.GetLocation()));
-        }
-        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-        {
-            AttributeArgumentSyntax? written = argumentSyntax.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
-            arguments[named.Key] = new RawArgument(named.Key, named.Value.Value, LocationInfo.From((written ?? (SyntaxNode?)attributeSyntax)?.GetLocation()));
-        }
 
         var containing = new List<(string, bool, LocationInfo?)>();
         var declarations = new List<string>();
@@ -104,6 +94,40 @@ internal static class DeclarationParser
             attributeCount,
             arguments);
     }
+
+    /// <summary>
+    /// The constructor argument (as <see cref="CellArgument"/>) and named arguments of one attribute,
+    /// each with the location of its syntax; null when an argument has an error (the compiler reports it).
+    /// </summary>
+    public static Dictionary<string, RawArgument>? ReadArguments(AttributeData attribute, CancellationToken cancellationToken)
+    {
+        if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+            || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+            return null;
+        var arguments = new Dictionary<string, RawArgument>(StringComparer.Ordinal);
+        var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var argumentSyntax = attributeSyntax?.ArgumentList?.Arguments ?? default;
+        if (attribute.ConstructorArguments.Length > 0)
+        {
+            // The one constructor argument, written positionally or as 'cell: ...'.
+            LocationInfo? where = argumentSyntax.FirstOrDefault(a => a.NameEquals is null)?.GetLocation() is { } l ? LocationInfo.From(l) : null;
+            arguments[CellArgument] = new RawArgument(CellArgument, attribute.ConstructorArguments[0].Value, where ?? LocationInfo.From(attributeSyntax?.GetLocation()));
+        }
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            AttributeArgumentSyntax? written = argumentSyntax.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
+            arguments[named.Key] = new RawArgument(named.Key, named.Value.Value, LocationInfo.From((written ?? (SyntaxNode?)attributeSyntax)?.GetLocation()));
+        }
+        return arguments;
+    }
+
+    /// <summary>Where an attribute is written (its syntax), for diagnostics about the attribute as a whole.</summary>
+    public static LocationInfo? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken)
+        => LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
+
+    /// <summary>True when <paramref name="type"/> carries an attribute of the given full metadata name.</summary>
+    public static bool HasAttribute(ISymbol type, string fullName)
+        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);
 
     /// <summary>A name as C# source spells it: reserved keywords get '@' (class @event).</summary>
     private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

@@ -3,6 +3,9 @@ namespace RnnGen.Generator.Parsing;
 /// <summary>Cell kinds, numbered as RnnGen.CellKind in the runtime.</summary>
 internal enum Cell { Rnn = 0, Lstm = 1, Gru = 2 }
 
+/// <summary>Sequence tensor layouts, numbered as RnnGen.SequenceLayout in the runtime.</summary>
+internal enum SequenceLayout { BatchFirst = 0, TimeMajor = 1 }
+
 /// <summary>
 /// A validated network declaration: where the class lives and every shape number. Plain values
 /// only (no symbols, syntax or locations) so equal declarations compare equal and stay cached.
@@ -20,7 +23,8 @@ internal sealed record NetworkSpec(
     int VocabularySize,
     int OutputSize,
     bool LinearBeforeReset = true,
-    bool Peepholes = false);
+    bool Peepholes = false,
+    SequenceLayout Layout = SequenceLayout.BatchFirst);
 
 /// <summary>
 /// What the parsing stage yields per annotated class: a valid spec, or the diagnostics that say

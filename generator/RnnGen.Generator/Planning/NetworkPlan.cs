@@ -72,6 +72,8 @@ internal sealed record NetworkPlan(
     /// <summary>GRU with r applied to h before W_hn (ONNX linear_before_reset = 0).</summary>
     public bool IsGruResetFirst => IsGru && !Spec.LinearBeforeReset;
     public bool HasPeepholes => IsLstm && Spec.Peepholes;
+    /// <summary>Sequence tensors (and the workspace rows) are [steps, batch, …] instead of [batch, steps, …].</summary>
+    public bool IsTimeMajor => Spec.Layout == SequenceLayout.TimeMajor;
     public string CellName => Spec.Cell switch { Cell.Lstm => Spec.Peepholes ? "LSTM with peepholes" : "LSTM", Cell.Gru => Spec.LinearBeforeReset ? "GRU" : "GRU (reset before the recurrent product)", _ => Spec.Relu ? "RNN (relu)" : "RNN (tanh)" };
     public string GateNames => Spec.Cell switch { Cell.Lstm => "i, f, g, o", Cell.Gru => "r, z, n", _ => "one gate" };
 }

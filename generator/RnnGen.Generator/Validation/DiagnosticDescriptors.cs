@@ -67,6 +67,34 @@ internal static class DiagnosticDescriptors
         "Class name clashes with a generated member",
         "Class '{0}' would contain a generated member of the same name; rename the class (for example '{0}Net')");
 
+    public static readonly DiagnosticDescriptor DecoderWithoutEncoder = Error("RNNG0014",
+        "Decoder needs an encoder",
+        "Class '{0}' carries [Decoder] but no [Encoder]; a sequence-to-sequence network needs both on the same class");
+
+    public static readonly DiagnosticDescriptor EncoderWithoutDecoder = Error("RNNG0015",
+        "Encoder needs a decoder",
+        "Class '{0}' carries [Encoder] but no [Decoder]; add a [Decoder] (or use [RecurrentNetwork] for a network without one)");
+
+    public static readonly DiagnosticDescriptor Seq2SeqWithRecurrentNetwork = Error("RNNG0016",
+        "RecurrentNetwork combined with Encoder/Decoder",
+        "Class '{0}' carries both [RecurrentNetwork] and [Encoder]/[Decoder]; a class holds one network, so keep one declaration");
+
+    public static readonly DiagnosticDescriptor TokenOutsideVocabulary = Error("RNNG0017",
+        "Token outside the target vocabulary",
+        "'{0}' is {1}; it must be a target token id in [0, {2})");
+
+    public static readonly DiagnosticDescriptor StartEqualsEnd = Error("RNNG0018",
+        "Start and end tokens are the same",
+        "'StartToken' and 'EndToken' are both {0}; the decoder could not tell its first input from the end of the output");
+
+    public static readonly DiagnosticDescriptor AttentionSizeMismatch = Error("RNNG0019",
+        "Dot attention needs equal sizes",
+        "LuongDot attention scores s·h, so the encoder output width ({0}: Directions × HiddenSize) must equal the decoder's HiddenSize ({1}); change a size or use LuongGeneral or Bahdanau");
+
+    public static readonly DiagnosticDescriptor MissingToken = Error("RNNG0020",
+        "Start or end token is missing",
+        "The decoder on '{0}' does not set '{1}'; add '{1} = <token id in [0, VocabularySize)>' to the attribute");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG0099",
         "RnnGen generator failed",
         "The RnnGen generator could not process '{0}': {1}. Please report this.");
@@ -86,6 +114,13 @@ internal static class DiagnosticDescriptors
         [UndefinedEnumValue.Id] = UndefinedEnumValue,
         [NetworkTooLarge.Id] = NetworkTooLarge,
         [NameClashesWithGeneratedMember.Id] = NameClashesWithGeneratedMember,
+        [DecoderWithoutEncoder.Id] = DecoderWithoutEncoder,
+        [EncoderWithoutDecoder.Id] = EncoderWithoutDecoder,
+        [Seq2SeqWithRecurrentNetwork.Id] = Seq2SeqWithRecurrentNetwork,
+        [TokenOutsideVocabulary.Id] = TokenOutsideVocabulary,
+        [StartEqualsEnd.Id] = StartEqualsEnd,
+        [AttentionSizeMismatch.Id] = AttentionSizeMismatch,
+        [MissingToken.Id] = MissingToken,
         [InternalError.Id] = InternalError,
     };
 

@@ -21,26 +21,15 @@ internal static class SpecValidator
     {
         var diagnostics = new List<DiagnosticInfo>();
         string name = raw.ClassName;
-
-        if (raw.AttributeCount > 1)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateAttribute, raw.AttributeLocation, name));
-        if (raw.TypeKindProblem is not null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, raw.ClassLocation, name, raw.TypeKindProblem));
-        if (!raw.IsPartial)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, raw.ClassLocation, name));
-        if (raw.IsGeneric)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNotSupported, raw.ClassLocation, name));
+        CheckClass(raw, diagnostics);
         if (ClashesWithGeneratedMember(name.TrimStart('@')))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameClashesWithGeneratedMember, raw.ClassLocation, name));
-        foreach (var (outerName, isPartial, location) in raw.ContainingTypes)
-        {
-            if (!isPartial)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location ?? raw.ClassLocation, outerName, name));
-        }
 
         int cell = EnumArgument(raw, DeclarationParser.CellArgument, "CellKind", 2, 0, diagnostics);
         int direction = EnumArgument(raw, "Direction", "Direction", 1, 0, diagnostics);
         int nonlinearity = EnumArgument(raw, "Nonlinearity", "Nonlinearity", 1, 0, diagnostics);
+        // Any cell, direction, input or head can be laid out either way: an undefined value is the only error.
+        int layout = EnumArgument(raw, "Layout", "SequenceLayout", 1, 0, diagnostics);
         if (raw.Arguments.TryGetValue("Nonlinearity", out RawArgument? nl) && cell != (int)Cell.Rnn)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionNotForCell, nl.Location ?? raw.AttributeLocation, "Nonlinearity", "Rnn", ((Cell)cell).ToString()));
 
@@ -71,8 +60,27 @@ internal static class SpecValidator
         if (diagnostics.Count > 0) return new NetworkDeclaration(null, diagnostics.ToEquatableArray());
 
         var spec = new NetworkSpec(raw.Namespace, raw.ClassIdentifier, raw.ContainingTypeDeclarations.ToEquatableArray(), (Cell)cell,
-            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output, linearBeforeReset, peepholes);
+            input, hidden, layers, direction == 1, nonlinearity == 1, vocabulary, output, linearBeforeReset, peepholes, (SequenceLayout)layout);
         return new NetworkDeclaration(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>Checks of the class itself, shared by every kind of declaration: partial, plain, not generic, declared once.</summary>
+    internal static void CheckClass(RawDeclaration raw, List<DiagnosticInfo> diagnostics)
+    {
+        string name = raw.ClassName;
+        if (raw.AttributeCount > 1)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateAttribute, raw.AttributeLocation, name));
+        if (raw.TypeKindProblem is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, raw.ClassLocation, name, raw.TypeKindProblem));
+        if (!raw.IsPartial)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, raw.ClassLocation, name));
+        if (raw.IsGeneric)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNotSupported, raw.ClassLocation, name));
+        foreach (var (outerName, isPartial, location) in raw.ContainingTypes)
+        {
+            if (!isPartial)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location ?? raw.ClassLocation, outerName, name));
+        }
     }
 
     // Members every generated class has (a member may not share its class's name, CS0542).
@@ -82,10 +90,10 @@ internal static class SpecValidator
         "StateCount", "ParameterCount", "FlopsPerStep", "ShapeSignature", "TensorTable", "Parameters", "Gradients",
         "CreateReplica", "ResetParameters", "ZeroGradients", "InputDropout", "LayerDropout", "SeedDropout", "WorkspaceBytes",
         "Forward", "ForwardTraining", "Backward", "Step", "State", "ComputeLossAndGradients", "Run", "TrainChunk", "EnsureWorkspace",
-        "EmbeddingWeight", "HeadWeight", "HeadBias", "EmbeddingWeightGradient", "HeadWeightGradient", "HeadBiasGradient",
+        "Layout", "EmbeddingWeight", "HeadWeight", "HeadBias", "EmbeddingWeightGradient", "HeadWeightGradient", "HeadBiasGradient",
     };
 
-    private static bool ClashesWithGeneratedMember(string name)
+    internal static bool ClashesWithGeneratedMember(string name)
     {
         if (s_generatedMembers.Contains(name)) return true;
         // Tensor views: WeightIhL0, BiasHhL2Reverse, WeightIhL1Gradient, and the per-layer methods ForwardL0, BackwardL1Reverse.
@@ -108,7 +116,7 @@ internal static class SpecValidator
         return value;
     }
 
-    private static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)
+    internal static int Size(RawDeclaration raw, string argument, bool required, int max, List<DiagnosticInfo> diagnostics, int defaultValue = 0)
     {
         if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not int value)
         {
@@ -127,7 +135,7 @@ internal static class SpecValidator
         return value;
     }
 
-    private static int EnumArgument(RawDeclaration raw, string argument, string enumName, int maxDefined, int defaultValue, List<DiagnosticInfo> diagnostics)
+    internal static int EnumArgument(RawDeclaration raw, string argument, string enumName, int maxDefined, int defaultValue, List<DiagnosticInfo> diagnostics)
     {
         if (!raw.Arguments.TryGetValue(argument, out RawArgument? arg) || arg.Value is not int value) return defaultValue;
         if (value < 0 || value > maxDefined)
@@ -151,5 +159,5 @@ internal static class SpecValidator
         return total + output * (directions * hidden + 1);
     }
 
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -211,13 +211,16 @@ public sealed class Vocabulary
         for (int i = 0; i < tokens.Count; i++) destination[i] = GetId(tokens[i]);
     }
 
-    /// <summary>Saves the vocabulary to <paramref name="path"/> in the text format (see the remarks).</summary>
+    /// <summary>Saves the vocabulary to <paramref name="path"/> in the text format (see the remarks), atomically (<see cref="RnnGen.IO.AtomicFile"/>).</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        Save(writer);
+        RnnGen.IO.AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 12, leaveOpen: true);
+            Save(writer);
+        });
     }
 
     /// <summary>Writes the vocabulary to <paramref name="writer"/> in the text format (see the remarks).</summary>

@@ -44,7 +44,7 @@ public static class Checkpoint
     public const int FormatVersion = 1;
 
     /// <summary>The suffix of the temporary file a save writes before renaming it over the target.</summary>
-    public const string TemporarySuffix = ".tmp";
+    public const string TemporarySuffix = AtomicFile.TemporarySuffix;
 
     private static ReadOnlySpan<byte> Magic => "RNNGCKPT"u8;
 
@@ -205,27 +205,12 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(network);
         IReadOnlyList<(string Name, float[] Values)> state = CheckSaveArguments(network, optimizer);
 
-        string fullPath = Path.GetFullPath(path);
-        string temporary = fullPath + TemporarySuffix;
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                Stream target = interceptForTests?.Invoke(file) ?? file;
-                var writer = new Writer(target);
-                Write(writer, network, optimizer, state);
-                target.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temporary); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            Stream target = interceptForTests?.Invoke(file) ?? file;
+            Write(new Writer(target), network, optimizer, state);
+            target.Flush();
+        });
     }
 
     private static void Write(Writer w, IRecurrentNetwork network, Optimizer? optimizer, IReadOnlyList<(string Name, float[] Values)> state)

@@ -697,24 +697,7 @@ public sealed class SafeTensorsWriter
     /// <param name="path">The destination; replaced if it exists.</param>
     public void Save(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? ".";
-        string temp = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Path.GetRandomFileName() + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        AtomicFile.Write(path, WriteTo);
     }
 
     // The JSON header, padded with spaces so the data section starts at a multiple of 8 bytes.

@@ -26,17 +26,23 @@ public static class Rows
         for (int r = 0; r < rows; r++) bias.CopyTo(x.Slice(r * n, n));
     }
 
-    // x[batch×steps×width]: rows b·steps + t with t ≥ lengths[b] = 0
+    // x[batch×steps×width] (or [steps×batch×width] time-major): rows (b, t) with t ≥ lengths[b] = 0
     /// <summary>
-    /// Zeroes the padded rows of a [batch, steps, <paramref name="width"/>] buffer: those past each
+    /// Zeroes the padded rows of a [batch, steps, <paramref name="width"/>] buffer (or [steps, batch,
+    /// <paramref name="width"/>] when <paramref name="layout"/> is time-major): those past each
     /// sequence's length. The generated code writes every real row, so this replaces a full clear.
     /// </summary>
-    public static void ClearPadding(Span<float> x, ReadOnlySpan<int> lengths, int steps, int width)
+    public static void ClearPadding(Span<float> x, ReadOnlySpan<int> lengths, int steps, int width, SequenceLayout layout = SequenceLayout.BatchFirst)
     {
-        for (int b = 0; b < lengths.Length; b++)
+        int batch = lengths.Length;
+        for (int b = 0; b < batch; b++)
         {
             int length = lengths[b];
-            if (length < steps) x.Slice((b * steps + length) * width, (steps - length) * width).Clear();
+            if (length >= steps) continue;
+            if (layout == SequenceLayout.TimeMajor)
+                for (int t = length; t < steps; t++) x.Slice((t * batch + b) * width, width).Clear();
+            else
+                x.Slice((b * steps + length) * width, (steps - length) * width).Clear();
         }
     }
 

@@ -54,6 +54,7 @@ public static class DeclarationFuzzer
     private static readonly string[] CellNames = { "Rnn", "Lstm", "Gru" };
     private static readonly string[] DirectionNames = { "Forward", "Bidirectional" };
     private static readonly string[] NonlinearityNames = { "Tanh", "Relu" };
+    private static readonly string[] LayoutNames = { "BatchFirst", "TimeMajor" };
     private static readonly string[] AttributeSpellings = { "RecurrentNetwork", "RecurrentNetworkAttribute", "RnnGen.RecurrentNetwork", "global::RnnGen.RecurrentNetworkAttribute" };
     private static readonly string[] OuterKinds = { "class", "struct", "record", "record struct", "interface", "static class" };
     private static readonly string[] WrongTypedValues = { "\"7\"", "1.5", "7L", "true", "null", "7u", "2.5f", "System.Environment.ProcessorCount", "int.MaxValue + 1", "typeof(int)" };
@@ -183,6 +184,14 @@ public static class DeclarationFuzzer
             named.Add("Nonlinearity = " + t);
             if (!ok) ids.Add("RNNG0011");
             if (cell != 0) ids.Add("RNNG0007");
+        }
+        if (r.Next(100) < 25)
+        {
+            // Any cell and shape can take either layout: only an undefined value is an error.
+            (string t, _, bool ok) = EnumArgument(r, "SequenceLayout", LayoutNames);
+            if (t.Length == 0) { wellFormed = false; compilerError = true; t = "1"; }
+            named.Add("Layout = " + t);
+            if (!ok) ids.Add("RNNG0011");
         }
         int extra = r.Next(100);
         if (extra < 3) { named.Add(r.Next(2) == 0 ? "Dropout = 0.5" : "Bias = false"); wellFormed = false; compilerError = true; }

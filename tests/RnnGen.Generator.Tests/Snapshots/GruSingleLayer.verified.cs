@@ -11,6 +11,7 @@ namespace Demo.Sensors
     /// <item>Input: 8 features per step.</item>
     /// <item>Layer 0: GRU, 8 → 24, gates r, z, n; <c>weight_ih_l0</c> [72, 8], <c>weight_hh_l0</c> [72, 24], <c>bias_ih_l0</c>, <c>bias_hh_l0</c> [72].</item>
     /// </list>
+    /// <para>Sequence tensors are batch-first (<see cref="global::RnnGen.SequenceLayout.BatchFirst"/>): inputs [batch, steps, InputSize], outputs [batch, steps, StepOutputSize], and their gradients alike. States are [StateCount, batch, HiddenSize].</para>
     /// <para>2,448 parameters (9,792 bytes); 4,608 FLOPs per time step and sequence in the forward pass (matrix products).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "0.1.0")]
@@ -33,6 +34,9 @@ namespace Demo.Sensors
 
         /// <summary>Values per step in the output: the last layer's hidden states.</summary>
         public const int StepOutputSize = 24;
+
+        /// <summary>Sequence tensors are batch-first: [batch, steps, …].</summary>
+        public const global::RnnGen.SequenceLayout Layout = global::RnnGen.SequenceLayout.BatchFirst;
 
         /// <summary>Hidden states per sequence, one per layer and direction (PyTorch's h_n order).</summary>
         public const int StateCount = 1;
@@ -61,6 +65,8 @@ namespace Demo.Sensors
         global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorDescriptor> global::RnnGen.IRecurrentNetwork.Tensors => s_tensors;
 
         string global::RnnGen.IRecurrentNetwork.Signature => ShapeSignature;
+
+        global::RnnGen.SequenceLayout global::RnnGen.IRecurrentNetwork.Layout => Layout;
 
         /// <summary>All parameters in one contiguous array, laid out as <see cref="TensorTable"/>.</summary>
         public float[] Parameters { get; }
@@ -127,6 +133,7 @@ namespace Demo.Sensors
         public global::System.Span<float> BiasHhL0Gradient => new global::System.Span<float>(Gradients, 2376, 72);
 
         // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+        // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
         private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
         private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 24]
         private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 72]
@@ -216,7 +223,7 @@ namespace Demo.Sensors
         }
 
         /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>
-        /// <param name="inputs">Inputs [batch, steps, InputSize], row-major; values past a sequence's length are ignored.</param>
+        /// <param name="inputs">Inputs [batch, steps, InputSize], row-major (batch-first); values past a sequence's length are ignored.</param>
         /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
         /// <param name="output">Receives [batch, steps, StepOutputSize] hidden states; zeros past each length.</param>
         /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>
@@ -226,7 +233,7 @@ namespace Demo.Sensors
             => Run(inputs, lengths, output, finalHidden, initialHidden, default, default, training: false);
 
         /// <summary>Runs the network like <see cref="Forward"/> with dropout on, and keeps what <see cref="Backward"/> needs.</summary>
-        /// <param name="inputs">Inputs [batch, steps, InputSize], row-major; values past a sequence's length are ignored.</param>
+        /// <param name="inputs">Inputs [batch, steps, InputSize], row-major (batch-first); values past a sequence's length are ignored.</param>
         /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
         /// <param name="output">Receives [batch, steps, StepOutputSize] hidden states; zeros past each length.</param>
         /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>

@@ -13,6 +13,7 @@ namespace Demo.Tagging
     /// <item>Layer 1: LSTM, 64 → 32 per direction, gates i, f, g, o; <c>weight_ih_l1</c> [128, 64], <c>weight_hh_l1</c> [128, 32], <c>bias_ih_l1</c>, <c>bias_hh_l1</c> [128], and the same with suffix <c>_reverse</c>.</item>
     /// <item>Head: linear 64 → 17 and log-softmax per step; <c>head.weight</c> [17, 64], <c>head.bias</c> [17].</item>
     /// </list>
+    /// <para>Sequence tensors are batch-first (<see cref="global::RnnGen.SequenceLayout.BatchFirst"/>): token ids [batch, steps], outputs [batch, steps, StepOutputSize], per-step targets [batch, steps], and their gradients alike. States are [StateCount, batch, HiddenSize].</para>
     /// <para>54,993 parameters (219,972 bytes); 75,904 FLOPs per time step and sequence in the forward pass (matrix products).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "0.1.0")]
@@ -41,6 +42,9 @@ namespace Demo.Tagging
 
         /// <summary>Values per step in the output: the head's log-probabilities.</summary>
         public const int StepOutputSize = 17;
+
+        /// <summary>Sequence tensors are batch-first: [batch, steps, …].</summary>
+        public const global::RnnGen.SequenceLayout Layout = global::RnnGen.SequenceLayout.BatchFirst;
 
         /// <summary>Hidden states per sequence, one per layer and direction (PyTorch's h_n order).</summary>
         public const int StateCount = 4;
@@ -84,6 +88,8 @@ namespace Demo.Tagging
         global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorDescriptor> global::RnnGen.IRecurrentNetwork.Tensors => s_tensors;
 
         string global::RnnGen.IRecurrentNetwork.Signature => ShapeSignature;
+
+        global::RnnGen.SequenceLayout global::RnnGen.IRecurrentNetwork.Layout => Layout;
 
         /// <summary>All parameters in one contiguous array, laid out as <see cref="TensorTable"/>.</summary>
         public float[] Parameters { get; }
@@ -258,6 +264,7 @@ namespace Demo.Tagging
         public global::System.Span<float> HeadBiasGradient => new global::System.Span<float>(Gradients, 54976, 17);
 
         // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+        // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
         private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
         private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 64]
         private float[] _outputL1 = global::System.Array.Empty<float>(); // output of layer 1 [rows × 64]
@@ -401,7 +408,7 @@ namespace Demo.Tagging
         }
 
         /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>
-        /// <param name="tokens">Token ids [batch, steps], row-major; values past a sequence's length are ignored.</param>
+        /// <param name="tokens">Token ids [batch, steps], row-major (batch-first); values past a sequence's length are ignored.</param>
         /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
         /// <param name="output">Receives [batch, steps, StepOutputSize] log-probabilities; zeros past each length.</param>
         /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>
@@ -413,7 +420,7 @@ namespace Demo.Tagging
             => Run(tokens, lengths, output, finalHidden, initialHidden, finalCell, initialCell, training: false);
 
         /// <summary>Runs the network like <see cref="Forward"/> with dropout on, and keeps what <see cref="Backward"/> needs.</summary>
-        /// <param name="tokens">Token ids [batch, steps], row-major; values past a sequence's length are ignored.</param>
+        /// <param name="tokens">Token ids [batch, steps], row-major (batch-first); values past a sequence's length are ignored.</param>
         /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
         /// <param name="output">Receives [batch, steps, StepOutputSize] log-probabilities; zeros past each length.</param>
         /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>

@@ -15,6 +15,7 @@ namespace Demo
         /// <item>Layer 1: RNN (relu), 10 → 10; <c>weight_ih_l1</c> [10, 10], <c>weight_hh_l1</c> [10, 10], <c>bias_ih_l1</c>, <c>bias_hh_l1</c> [10].</item>
         /// <item>Head: linear 10 → 3 and log-softmax per step; <c>head.weight</c> [3, 10], <c>head.bias</c> [3].</item>
         /// </list>
+        /// <para>Sequence tensors are batch-first (<see cref="global::RnnGen.SequenceLayout.BatchFirst"/>): inputs [batch, steps, InputSize], outputs [batch, steps, StepOutputSize], per-step targets [batch, steps], and their gradients alike. States are [StateCount, batch, HiddenSize].</para>
         /// <para>413 parameters (1,652 bytes); 740 FLOPs per time step and sequence in the forward pass (matrix products).</para>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "0.1.0")]
@@ -40,6 +41,9 @@ namespace Demo
 
             /// <summary>Values per step in the output: the head's log-probabilities.</summary>
             public const int StepOutputSize = 3;
+
+            /// <summary>Sequence tensors are batch-first: [batch, steps, …].</summary>
+            public const global::RnnGen.SequenceLayout Layout = global::RnnGen.SequenceLayout.BatchFirst;
 
             /// <summary>Hidden states per sequence, one per layer and direction (PyTorch's h_n order).</summary>
             public const int StateCount = 2;
@@ -74,6 +78,8 @@ namespace Demo
             global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorDescriptor> global::RnnGen.IRecurrentNetwork.Tensors => s_tensors;
 
             string global::RnnGen.IRecurrentNetwork.Signature => ShapeSignature;
+
+            global::RnnGen.SequenceLayout global::RnnGen.IRecurrentNetwork.Layout => Layout;
 
             /// <summary>All parameters in one contiguous array, laid out as <see cref="TensorTable"/>.</summary>
             public float[] Parameters { get; }
@@ -182,6 +188,7 @@ namespace Demo
             public global::System.Span<float> HeadBiasGradient => new global::System.Span<float>(Gradients, 410, 3);
 
             // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+            // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
             private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
             private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 10]
             private float[] _outputL1 = global::System.Array.Empty<float>(); // output of layer 1 [rows × 10]
@@ -281,7 +288,7 @@ namespace Demo
             }
 
             /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>
-            /// <param name="inputs">Inputs [batch, steps, InputSize], row-major; values past a sequence's length are ignored.</param>
+            /// <param name="inputs">Inputs [batch, steps, InputSize], row-major (batch-first); values past a sequence's length are ignored.</param>
             /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
             /// <param name="output">Receives [batch, steps, StepOutputSize] log-probabilities; zeros past each length.</param>
             /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>
@@ -291,7 +298,7 @@ namespace Demo
                 => Run(inputs, lengths, output, finalHidden, initialHidden, default, default, training: false);
 
             /// <summary>Runs the network like <see cref="Forward"/> with dropout on, and keeps what <see cref="Backward"/> needs.</summary>
-            /// <param name="inputs">Inputs [batch, steps, InputSize], row-major; values past a sequence's length are ignored.</param>
+            /// <param name="inputs">Inputs [batch, steps, InputSize], row-major (batch-first); values past a sequence's length are ignored.</param>
             /// <param name="lengths">Length of each sequence, between 1 and steps; the batch size is <c>lengths.Length</c>.</param>
             /// <param name="output">Receives [batch, steps, StepOutputSize] log-probabilities; zeros past each length.</param>
             /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>

@@ -11,10 +11,10 @@ namespace RnnGen.Tests.IO;
 /// <summary>
 /// The ONNX backend node test cases for RNN, LSTM and GRU (Fixtures/onnx-node-rnn, see its
 /// README.md): each case's W, R, B (and P) are loaded into a generated network of the case's
-/// shape, X and the optional inputs are converted to <c>Forward</c>'s batch-first layout, and the
-/// network's output and final hidden state must equal the case's Y and Y_h within
-/// |a − b| ≤ 1e-5 · max(1, |b|). The five cases that need generator options not implemented yet
-/// are in <see cref="OnnxConformanceVariantTests"/>.
+/// shape and layout (time-major for layout 0), X, sequence_lens and the initial states are passed
+/// to <c>Forward</c> as stored, and the network's output and final hidden state must equal the
+/// case's Y and Y_h, as stored, within |a − b| ≤ 1e-5 · max(1, |b|). The five cases that need
+/// <c>LinearBeforeReset = false</c> or <c>Peepholes = true</c> are in <see cref="OnnxConformanceVariantTests"/>.
 /// </summary>
 public class OnnxConformanceTests(ITestOutputHelper log)
 {
@@ -114,7 +114,7 @@ public sealed record OnnxNodeAttributes(CellKind Cell, int HiddenSize, string[] 
     public bool Peepholes => Inputs.Contains("P");
 }
 
-/// <summary>One case's tensors, and their conversion to RnnGen's layouts.</summary>
+/// <summary>One case's tensors, and (for the double-precision reference, <see cref="OnnxEquations"/>) their conversion to batch-first.</summary>
 public sealed class OnnxNodeCase
 {
     private OnnxNodeCase(string name, OnnxNodeAttributes node, Dictionary<string, OnnxTensor> inputs, Dictionary<string, OnnxTensor> outputs)
@@ -329,20 +329,31 @@ public static class OnnxConformance
     /// <summary>ONNX's P is [i, o, f]; RnnGen's <c>weight_peephole_l0</c> is [i, f, o].</summary>
     public static readonly int[] PeepholeBlocks = [0, 2, 1];
 
-    /// <summary>Loads the case into <paramref name="network"/>, runs it and measures the errors of Y and Y_h.</summary>
+    /// <summary>
+    /// Loads the case into <paramref name="network"/>, runs it on the case's tensors as stored and
+    /// measures the errors of Y and Y_h as stored. The network must be declared in the case's
+    /// layout; with one direction, layout 0's Y [T, 1, B, H] and Y_h [1, B, H] are a time-major
+    /// network's output [T, B, H] and final state [StateCount, B, H] (layout 1's Y [B, T, 1, H] and
+    /// Y_h [B, 1, H] a batch-first network's), so nothing is converted.
+    /// </summary>
     public static ConformanceResult Run<T>(string name, T network, ConformanceForward<T> forward) where T : IRecurrentNetwork
     {
         OnnxNodeCase c = OnnxNodeCase.Load(name);
+        Assert.True(network.Layout == (c.Node.Layout == 0 ? SequenceLayout.TimeMajor : SequenceLayout.BatchFirst),
+            $"{name} has layout {c.Node.Layout}; the network is declared {network.Layout}");
+        Assert.Equal(1, c.Directions);
         c.LoadParameters(network);
         int stepOutput = c.Directions * c.Node.HiddenSize;
         var output = new float[c.Batch * c.Steps * stepOutput];
         var finalHidden = new float[c.Directions * c.Batch * c.Node.HiddenSize];
-        forward(network, c.BatchFirstInputs(), c.Lengths(), output, finalHidden, c.InitialState("initial_h"), c.InitialState("initial_c"));
+        float[] Stored(string input) => c.Inputs.TryGetValue(input, out OnnxTensor? t) ? t.ToFloatArray() : [];
+        forward(network, Stored("X"), c.Lengths(), output, finalHidden, Stored("initial_h"), Stored("initial_c"));
 
         // No case has sequence_lens shorter than T (only test_lstm_with_peepholes passes
         // sequence_lens, equal to T), so every position of Y is a real step; RnnGen would write
         // zeros past a length, as ONNX Runtime does.
-        float[]? expectedOutput = c.ExpectedOutput(), expectedFinal = c.ExpectedFinalHidden();
+        float[]? expectedOutput = c.Outputs.TryGetValue("Y", out OnnxTensor? y) ? y.ToFloatArray() : null;
+        float[]? expectedFinal = c.Outputs.TryGetValue("Y_h", out OnnxTensor? yh) ? yh.ToFloatArray() : null;
         Assert.True(expectedOutput is not null || expectedFinal is not null, $"{name} has neither Y nor Y_h");
         return new ConformanceResult(name,
             expectedOutput is null ? null : MaxRelativeError(output, expectedOutput),

@@ -17,23 +17,23 @@ namespace RnnGen.Tests.IO;
 // tests use (gate reordering, B halves, the peephole order) reproduces the expected outputs.
 
 /// <summary><c>test_gru_defaults</c>: GRU, hidden_size 5, linear_before_reset 0, X [1, 3, 2]; inputs X, W, R.</summary>
-[RecurrentNetwork(CellKind.Gru, InputSize = 2, HiddenSize = 5, LinearBeforeReset = false)]
+[RecurrentNetwork(CellKind.Gru, InputSize = 2, HiddenSize = 5, LinearBeforeReset = false, Layout = SequenceLayout.TimeMajor)]
 public partial class OnnxGruDefaults;
 
 /// <summary><c>test_gru_with_initial_bias</c>: GRU, hidden_size 3, linear_before_reset 0, X [1, 3, 3]; inputs X, W, R, B.</summary>
-[RecurrentNetwork(CellKind.Gru, InputSize = 3, HiddenSize = 3, LinearBeforeReset = false)]
+[RecurrentNetwork(CellKind.Gru, InputSize = 3, HiddenSize = 3, LinearBeforeReset = false, Layout = SequenceLayout.TimeMajor)]
 public partial class OnnxGruWithInitialBias;
 
 /// <summary><c>test_gru_batchwise</c>: GRU, hidden_size 6, layout 1, linear_before_reset 0, X [3, 1, 2]; inputs X, W, R.</summary>
-[RecurrentNetwork(CellKind.Gru, InputSize = 2, HiddenSize = 6, LinearBeforeReset = false)]
+[RecurrentNetwork(CellKind.Gru, InputSize = 2, HiddenSize = 6, LinearBeforeReset = false, Layout = SequenceLayout.BatchFirst)]
 public partial class OnnxGruBatchwise;
 
 /// <summary><c>test_gru_seq_length</c>: GRU, hidden_size 5, linear_before_reset 0, X [2, 3, 3] (two steps); inputs X, W, R, B.</summary>
-[RecurrentNetwork(CellKind.Gru, InputSize = 3, HiddenSize = 5, LinearBeforeReset = false)]
+[RecurrentNetwork(CellKind.Gru, InputSize = 3, HiddenSize = 5, LinearBeforeReset = false, Layout = SequenceLayout.TimeMajor)]
 public partial class OnnxGruSeqLength;
 
 /// <summary><c>test_lstm_with_peepholes</c>: LSTM, hidden_size 3, X [1, 2, 4]; inputs X, W, R, B, sequence_lens, initial_h, initial_c, P.</summary>
-[RecurrentNetwork(CellKind.Lstm, InputSize = 4, HiddenSize = 3, Peepholes = true)]
+[RecurrentNetwork(CellKind.Lstm, InputSize = 4, HiddenSize = 3, Peepholes = true, Layout = SequenceLayout.TimeMajor)]
 public partial class OnnxLstmWithPeepholes;
 
 /// <summary>

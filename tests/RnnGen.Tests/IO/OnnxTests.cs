@@ -98,6 +98,46 @@ public class OnnxTests(ITestOutputHelper log)
     }
 
     /// <summary>
+    /// The model has the network's layout. A time-major network's graph takes and returns
+    /// [steps, batch, …], its recurrent nodes say <c>layout = 0</c>, and nothing transposes its
+    /// input; a batch-first network's graph has no <c>layout</c> attribute and transposes into and
+    /// out of the recurrent nodes as before. The weights are the same. (That the time-major models
+    /// compute Forward is <see cref="Export_RunsInOnnxRuntime_LikeForward"/> over the *TimeMajor cases.)
+    /// </summary>
+    [Theory]
+    [InlineData("GruI5H7L2BiEmbHeadTimeMajor", "GruI5H7L2BiEmbHead")]
+    [InlineData("LstmI5H7L2BiDenseHeadTimeMajor", "LstmI5H7L2BiDenseHead")]
+    [InlineData("GruI5H7L1FwDenseTimeMajor", "GruI5H7L1FwDense")]
+    public void Export_WritesTheNetworksLayout(string timeMajorName, string batchFirstName)
+    {
+        NetworkCase tmCase = Find(timeMajorName), bfCase = Find(batchFirstName);
+        IRecurrentNetwork tmNet = tmCase.Create(3).Network, bfNet = bfCase.Create(3).Network;
+        Assert.Equal(SequenceLayout.TimeMajor, tmNet.Layout);
+        Assert.Equal(SequenceLayout.BatchFirst, bfNet.Layout);
+        ModelProto tm = Export(tmNet, ShapeOf(tmCase.Config)), bf = Export(bfNet, ShapeOf(bfCase.Config));
+        string source = tmCase.Config.HasEmbedding ? OnnxExporter.TokensName : OnnxExporter.InputName;
+        static string[] Dims(ValueInfoProto v) => v.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        static bool Recurrent(NodeProto n) => n.OpType is "RNN" or "LSTM" or "GRU";
+
+        string perStep = tmCase.Config.HasEmbedding ? "" : "5";
+        Assert.Equal(new[] { "steps", "batch", perStep }.Where(d => d.Length > 0), Dims(tm.Graph.Input.Single(i => i.Name == source)));
+        Assert.Equal(["steps", "batch", tmCase.Config.StepOutputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)], Dims(tm.Graph.Output.Single(o => o.Name == OnnxExporter.OutputName)));
+        Assert.All(tm.Graph.Node.Where(Recurrent), n => Assert.Equal(0, n.Attribute.Single(a => a.Name == "layout").I));
+        Assert.Equal(tmCase.Config.Layers, tm.Graph.Node.Count(Recurrent));
+        Assert.DoesNotContain(tm.Graph.Node, n => n.OpType == "Transpose" && n.Input.Contains(source));
+        Assert.Equal(tmCase.Config.HasEmbedding ? "embedding/lookup" : OnnxExporter.InputName, tm.Graph.Node.First(Recurrent).Input[0]);
+        if (tmCase.Config.HasEmbedding) Assert.Equal("embedding/tokens_masked", tm.Graph.Node.Single(n => n.Name == "embedding/lookup").Input[1]);
+
+        Assert.Equal(new[] { "batch", "steps", perStep }.Where(d => d.Length > 0), Dims(bf.Graph.Input.Single(i => i.Name == source)));
+        Assert.All(bf.Graph.Node.Where(Recurrent), n => Assert.DoesNotContain(n.Attribute, a => a.Name == "layout"));
+        Assert.Contains(bf.Graph.Node, n => n.Name == "output/batch_first");
+        Assert.Contains(bf.Graph.Node, n => n.Name is "input/time_major" or "embedding/tokens_time_major");
+
+        Assert.Equal(bf.Graph.Initializer.Select(t => (t.Name, Convert.ToHexString(t.RawData.ToByteArray()))),
+            tm.Graph.Initializer.Select(t => (t.Name, Convert.ToHexString(t.RawData.ToByteArray()))));
+    }
+
+    /// <summary>
     /// Pins down what ONNX Runtime itself does at padded steps, which docs/onnx.md relies on:
     /// with the exporter's final mask removed, Y past sequence_lens[b] is already zero for every
     /// cell and direction, and the reverse direction starts at each sequence's own last step.
@@ -506,13 +546,23 @@ internal static class OrtRunner
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
         int batch = data.Batch, steps = data.Steps;
+        // A time-major network's model takes and returns time-major tensors, as its Forward does;
+        // the batch and the result stay batch-first here, like the adapters'.
+        bool timeMajor = cfg.Layout == SequenceLayout.TimeMajor;
+        long[] sequence = timeMajor ? [steps, batch] : [batch, steps];
         var inputs = new Dictionary<string, OrtValue>();
         try
         {
             if (cfg.HasEmbedding)
-                inputs[OnnxExporter.TokensName] = OrtValue.CreateTensorValueFromMemory(data.Tokens.Select(t => (long)t).ToArray(), [batch, steps]);
+            {
+                int[] tokens = timeMajor ? Transpose.ToTimeMajor<int>(data.Tokens, batch, steps, 1) : data.Tokens;
+                inputs[OnnxExporter.TokensName] = OrtValue.CreateTensorValueFromMemory(tokens.Select(t => (long)t).ToArray(), sequence);
+            }
             else
-                inputs[OnnxExporter.InputName] = OrtValue.CreateTensorValueFromMemory(data.Inputs, [batch, steps, cfg.InputSize]);
+            {
+                float[] x = timeMajor ? Transpose.ToTimeMajor<float>(data.Inputs, batch, steps, cfg.InputSize) : data.Inputs;
+                inputs[OnnxExporter.InputName] = OrtValue.CreateTensorValueFromMemory(x, [.. sequence, cfg.InputSize]);
+            }
             inputs[OnnxExporter.SequenceLengthsName] = OrtValue.CreateTensorValueFromMemory(data.Lengths, [batch]);
             long[] stateShape = [cfg.StateCount, batch, cfg.HiddenSize];
             if (initialHidden is not null) inputs[OnnxExporter.InitialHiddenName] = OrtValue.CreateTensorValueFromMemory(initialHidden, stateShape);
@@ -526,8 +576,10 @@ internal static class OrtRunner
                 OrtValue v = outputs[names.IndexOf(name)];
                 return v.GetTensorDataAsSpan<float>().ToArray();
             }
+            OrtValue outputValue = outputs[names.IndexOf(OnnxExporter.OutputName)];
+            Assert.Equal([.. sequence, cfg.StepOutputSize], outputValue.GetTensorTypeAndShape().Shape);
             float[] output = Get(OnnxExporter.OutputName);
-            Assert.Equal(batch * steps * cfg.StepOutputSize, output.Length);
+            if (timeMajor) output = Transpose.ToBatchFirst<float>(output, batch, steps, cfg.StepOutputSize);
             return new OrtResult(output, Get(OnnxExporter.FinalHiddenName),
                 cfg.Cell == CellKind.Lstm ? Get(OnnxExporter.FinalCellName) : null);
         }

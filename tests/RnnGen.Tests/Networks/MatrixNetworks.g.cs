@@ -256,6 +256,27 @@ public partial class LstmI5H7L2BiDenseHeadPeepholes;
 [RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 33, Layers = 1, VocabularySize = 13, Peepholes = true)]
 public partial class LstmI5H33L1FwEmbPeepholes;
 
+[RecurrentNetwork(CellKind.Rnn, InputSize = 5, HiddenSize = 7, Layers = 2, Direction = Direction.Bidirectional, VocabularySize = 13, OutputSize = 6, Nonlinearity = Nonlinearity.Relu, Layout = SequenceLayout.TimeMajor)]
+public partial class RnnI5H7L2BiEmbHeadReluTimeMajor;
+
+[RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 7, Layers = 2, Direction = Direction.Bidirectional, OutputSize = 6, Layout = SequenceLayout.TimeMajor)]
+public partial class LstmI5H7L2BiDenseHeadTimeMajor;
+
+[RecurrentNetwork(CellKind.Gru, InputSize = 5, HiddenSize = 7, Layers = 2, Direction = Direction.Bidirectional, VocabularySize = 13, OutputSize = 6, Layout = SequenceLayout.TimeMajor)]
+public partial class GruI5H7L2BiEmbHeadTimeMajor;
+
+[RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 7, Layers = 1, VocabularySize = 13, OutputSize = 6, Layout = SequenceLayout.TimeMajor)]
+public partial class LstmI5H7L1FwEmbHeadTimeMajor;
+
+[RecurrentNetwork(CellKind.Gru, InputSize = 5, HiddenSize = 7, Layers = 1, Layout = SequenceLayout.TimeMajor)]
+public partial class GruI5H7L1FwDenseTimeMajor;
+
+[RecurrentNetwork(CellKind.Gru, InputSize = 5, HiddenSize = 7, Layers = 1, LinearBeforeReset = false, Layout = SequenceLayout.TimeMajor)]
+public partial class GruI5H7L1FwDenseResetFirstTimeMajor;
+
+[RecurrentNetwork(CellKind.Lstm, InputSize = 5, HiddenSize = 7, Layers = 2, Direction = Direction.Bidirectional, OutputSize = 6, Peepholes = true, Layout = SequenceLayout.TimeMajor)]
+public partial class LstmI5H7L2BiDenseHeadPeepholesTimeMajor;
+
 public static partial class NetworkMatrix
 {
     public static readonly NetworkCase[] All =
@@ -931,6 +952,62 @@ public static partial class NetworkMatrix
                 (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih, fc, ic); else n.Forward(tokens, lengths, output, fh, ih, fc, ic); },
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
                 n.CreateReplica);
+        }),
+        new("RnnI5H7L2BiEmbHeadReluTimeMajor", new NetworkConfig(CellKind.Rnn, 5, 7, 2, true, true, 13, 6, true, false, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new RnnI5H7L2BiEmbHeadReluTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih); else n.Forward(tokens, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
+                n.CreateReplica), stepOutputSize: 6, inputSize: 5);
+        }),
+        new("LstmI5H7L2BiDenseHeadTimeMajor", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 6, true, false, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new LstmI5H7L2BiDenseHeadTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih, fc, ic); else n.Forward(inputs, lengths, output, fh, ih, fc, ic); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
+                n.CreateReplica), stepOutputSize: 6, inputSize: 5);
+        }),
+        new("GruI5H7L2BiEmbHeadTimeMajor", new NetworkConfig(CellKind.Gru, 5, 7, 2, true, false, 13, 6, true, false, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new GruI5H7L2BiEmbHeadTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih); else n.Forward(tokens, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden),
+                n.CreateReplica), stepOutputSize: 6, inputSize: 5);
+        }),
+        new("LstmI5H7L1FwEmbHeadTimeMajor", new NetworkConfig(CellKind.Lstm, 5, 7, 1, false, false, 13, 6, true, false, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new LstmI5H7L1FwEmbHeadTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(tokens, lengths, output, fh, ih, fc, ic); else n.Forward(tokens, lengths, output, fh, ih, fc, ic); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
+                n.CreateReplica), stepOutputSize: 6, inputSize: 5);
+        }),
+        new("GruI5H7L1FwDenseTimeMajor", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 0, true, false, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new GruI5H7L1FwDenseTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih); else n.Forward(inputs, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
+                n.CreateReplica), stepOutputSize: 7, inputSize: 5);
+        }),
+        new("GruI5H7L1FwDenseResetFirstTimeMajor", new NetworkConfig(CellKind.Gru, 5, 7, 1, false, false, 0, 0, false, false, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new GruI5H7L1FwDenseResetFirstTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih); else n.Forward(inputs, lengths, output, fh, ih); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden),
+                n.CreateReplica), stepOutputSize: 7, inputSize: 5);
+        }),
+        new("LstmI5H7L2BiDenseHeadPeepholesTimeMajor", new NetworkConfig(CellKind.Lstm, 5, 7, 2, true, false, 0, 6, true, true, SequenceLayout.TimeMajor), seed =>
+        {
+            var n = new LstmI5H7L2BiDenseHeadPeepholesTimeMajor(seed);
+            return NetworkAdapter.TimeMajor(new NetworkAdapter(n,
+                (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => { if (training) n.ForwardTraining(inputs, lengths, output, fh, ih, fc, ic); else n.Forward(inputs, lengths, output, fh, ih, fc, ic); },
+                (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell),
+                n.CreateReplica), stepOutputSize: 6, inputSize: 5);
         }),
     ];
 }

@@ -20,12 +20,23 @@ cases += [("Lstm", 16, 33, 1, True, False, True, False), ("Gru", 16, 33, 2, Fals
           ("Lstm", 32, 256, 1, False, True, True, False)]
 
 cases = [c + ("",) for c in cases] + variants
+# Time-major twins of networks above (same shape, Layout = SequenceLayout.TimeMajor): each cell,
+# bidirectional, embedding input, head, two layers, streaming (forward only) and both ONNX variants.
+# Their adapters take and return batch-first tensors like every other entry (transposing in the
+# test), so the reference, finite-difference and ONNX Runtime tests run over them unchanged.
+time_major = ["RnnI5H7L2BiEmbHeadRelu", "LstmI5H7L2BiDenseHead", "GruI5H7L2BiEmbHead", "LstmI5H7L1FwEmbHead",
+              "GruI5H7L1FwDense", "GruI5H7L1FwDenseResetFirst", "LstmI5H7L2BiDenseHeadPeepholes"]
 out = ["// Written by make_matrix.py: the configuration matrix of the numerical tests. Do not edit by hand.",
        "using System;", "using RnnGen;", "", "namespace RnnGen.Tests.Networks;", ""]
 entries = []
-for (cell, i, h, layers, bi, emb, head, relu, variant) in cases:
+def name_of(cell, i, h, layers, bi, emb, head, relu, variant):
     if variant: relu = False
-    name = f"{cell}I{i}H{h}L{layers}{'Bi' if bi else 'Fw'}{'Emb' if emb else 'Dense'}{'Head' if head else ''}{'Relu' if relu else ''}{variant}"
+    return f"{cell}I{i}H{h}L{layers}{'Bi' if bi else 'Fw'}{'Emb' if emb else 'Dense'}{'Head' if head else ''}{'Relu' if relu else ''}{variant}"
+by_name = {name_of(*c): c for c in cases}
+cases = [c + (False,) for c in cases] + [by_name[n] + (True,) for n in time_major]
+for (cell, i, h, layers, bi, emb, head, relu, variant, tm) in cases:
+    if variant: relu = False
+    name = name_of(cell, i, h, layers, bi, emb, head, relu, variant) + ("TimeMajor" if tm else "")
     args = [f"CellKind.{cell}", f"InputSize = {i}", f"HiddenSize = {h}", f"Layers = {layers}"]
     if bi: args.append("Direction = Direction.Bidirectional")
     if emb: args.append("VocabularySize = 13")
@@ -33,6 +44,7 @@ for (cell, i, h, layers, bi, emb, head, relu, variant) in cases:
     if relu: args.append("Nonlinearity = Nonlinearity.Relu")
     if variant == "ResetFirst": args.append("LinearBeforeReset = false")
     if variant == "Peepholes": args.append("Peepholes = true")
+    if tm: args.append("Layout = SequenceLayout.TimeMajor")
     out.append(f"[RecurrentNetwork({', '.join(args)})]")
     out.append(f"public partial class {name};")
     out.append("")
@@ -41,13 +53,13 @@ for (cell, i, h, layers, bi, emb, head, relu, variant) in cases:
     cellf = ", fc, ic" if lstm else ""
     cellb = ", dFinalCell, dInitialCell" if lstm else ""
     dIn = "" if emb else "dInputs, "
-    entries.append(f'''        new("{name}", new NetworkConfig(CellKind.{cell}, {i}, {h}, {layers}, {str(bi).lower()}, {str(relu).lower()}, {13 if emb else 0}, {6 if head else 0}, {"false" if variant == "ResetFirst" else "true"}, {"true" if variant == "Peepholes" else "false"}), seed =>
+    entries.append(f'''        new("{name}", new NetworkConfig(CellKind.{cell}, {i}, {h}, {layers}, {str(bi).lower()}, {str(relu).lower()}, {13 if emb else 0}, {6 if head else 0}, {"false" if variant == "ResetFirst" else "true"}, {"true" if variant == "Peepholes" else "false"}{", SequenceLayout.TimeMajor" if tm else ""}), seed =>
         {{
             var n = new {name}(seed);
-            return new NetworkAdapter(n,
+            return {"NetworkAdapter.TimeMajor(" if tm else ""}new NetworkAdapter(n,
                 (inputs, tokens, lengths, output, fh, ih, fc, ic, training) => {{ if (training) n.ForwardTraining({inp}, lengths, output, fh, ih{cellf}); else n.Forward({inp}, lengths, output, fh, ih{cellf}); }},
                 (dOutput, dInputs, dFinalHidden, dInitialHidden, dFinalCell, dInitialCell) => n.Backward(dOutput, {dIn}dFinalHidden, dInitialHidden{cellb}),
-                n.CreateReplica);
+                n.CreateReplica){", stepOutputSize: " + ("6" if head else str(h * (2 if bi else 1))) + ", inputSize: " + str(i) + ")" if tm else ""};
         }}),''')
 
 out.append("public static partial class NetworkMatrix")

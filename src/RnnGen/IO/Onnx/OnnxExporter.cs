@@ -13,7 +13,8 @@ namespace RnnGen.IO.Onnx;
 /// computes, with the same inputs and outputs (see docs/onnx.md).
 /// </summary>
 /// <remarks>
-/// <para>The graph, for a network of shape (cell, I, H, L layers, D directions, V, O):</para>
+/// <para>The graph, for a network of shape (cell, I, H, L layers, D directions, V, O) and batch-first
+/// layout (<see cref="SequenceLayout.BatchFirst"/>, the default):</para>
 /// <code>
 /// inputs   input          float [batch, steps, I]         (dense networks)
 ///          tokens         int64 [batch, steps]            (networks with an embedding)
@@ -40,6 +41,14 @@ namespace RnnGen.IO.Onnx;
 /// final_hidden = Concat(Y_h of every layer, axis 0), final_cell likewise
 /// </code>
 /// <para>
+/// A time-major network (<see cref="SequenceLayout.TimeMajor"/>, its <see cref="IRecurrentNetwork.Layout"/>)
+/// is exported with time-major inputs and output, as its <c>Forward</c> takes them: <c>input</c>
+/// [steps, batch, I], <c>tokens</c> [steps, batch], <c>output</c> [steps, batch, O or D·H];
+/// valid[t, b] is built the other way round, X needs no Transpose, the recurrent nodes say
+/// <c>layout = 0</c>, and the last Y goes through the same Transpose [0, 2, 1, 3] and Reshape as
+/// between layers. States are [L·D, batch, H] in both layouts.
+/// </para>
+/// <para>
 /// The padded steps of <c>output</c> are masked to zero in the graph, because ONNX defines only
 /// the real steps of Y, and a head turns a zero state into log-softmax of the bias.
 /// Parameter initializers keep PyTorch's names where the tensor is stored unchanged
@@ -58,10 +67,10 @@ public static class OnnxExporter
     /// <summary>The highest opset the exporter can declare (RNN, LSTM and GRU version 22).</summary>
     public const int MaxOpset = 22;
 
-    /// <summary>Graph input of dense networks: float [batch, steps, InputSize].</summary>
+    /// <summary>Graph input of dense networks: float [batch, steps, InputSize] ([steps, batch, InputSize] for a time-major network).</summary>
     public const string InputName = "input";
 
-    /// <summary>Graph input of networks with an embedding: int64 [batch, steps].</summary>
+    /// <summary>Graph input of networks with an embedding: int64 [batch, steps] ([steps, batch] for a time-major network).</summary>
     public const string TokensName = "tokens";
 
     /// <summary>Graph input: int32 [batch], each sequence's length (1..steps).</summary>
@@ -73,7 +82,7 @@ public static class OnnxExporter
     /// <summary>Optional graph input of LSTMs: float [Layers × Directions, batch, HiddenSize].</summary>
     public const string InitialCellName = "initial_c";
 
-    /// <summary>Graph output: float [batch, steps, StepOutputSize].</summary>
+    /// <summary>Graph output: float [batch, steps, StepOutputSize] ([steps, batch, StepOutputSize] for a time-major network).</summary>
     public const string OutputName = "output";
 
     /// <summary>Graph output: float [Layers × Directions, batch, HiddenSize].</summary>
@@ -121,20 +130,24 @@ public static class OnnxExporter
         float[] parameters = network.Parameters;
         int h = shape.HiddenSize, dirs = shape.Directions, gates = shape.GatesPerCell, states = shape.Layers * dirs;
         bool lstm = shape.Cell == CellKind.Lstm;
+        // The sequence tensors' layout is the network's: time-major ones need no Transpose on the way in or out.
+        bool timeMajor = network.Layout == SequenceLayout.TimeMajor;
+        object[] sequenceDims = timeMajor ? ["steps", "batch"] : ["batch", "steps"];
+        string sequenceText = timeMajor ? "steps, batch" : "batch, steps";
 
         var g = new GraphBuilder(options.GraphName);
         g.Graph.DocString =
-            $"RnnGen network {shape}. Batch-first like the generated Forward: {(shape.HasEmbedding ? TokensName + " int64 [batch, steps]" : InputName + " float [batch, steps, " + shape.InputSize + "]")}, "
-            + $"{SequenceLengthsName} int32 [batch]; {OutputName} [batch, steps, {shape.StepOutputSize}] "
+            $"RnnGen network {shape}. {(timeMajor ? "Time-major" : "Batch-first")} like the generated Forward: {(shape.HasEmbedding ? TokensName + $" int64 [{sequenceText}]" : InputName + $" float [{sequenceText}, " + shape.InputSize + "]")}, "
+            + $"{SequenceLengthsName} int32 [batch]; {OutputName} [{sequenceText}, {shape.StepOutputSize}] "
             + (shape.HasHead ? "log-probabilities" : "hidden states [forward; reverse]") + ", zero at padded steps; "
             + $"{FinalHiddenName}{(lstm ? "/" + FinalCellName : "")} [{states}, batch, {h}].";
 
         // ---- inputs
         string source = shape.HasEmbedding ? TokensName : InputName;
         if (shape.HasEmbedding)
-            g.Input(TokensName, TensorProto.Types.DataType.Int64, "batch", "steps");
+            g.Input(TokensName, TensorProto.Types.DataType.Int64, sequenceDims);
         else
-            g.Input(InputName, TensorProto.Types.DataType.Float, "batch", "steps", shape.InputSize);
+            g.Input(InputName, TensorProto.Types.DataType.Float, [.. sequenceDims, shape.InputSize]);
         g.Input(SequenceLengthsName, TensorProto.Types.DataType.Int32, "batch");
         if (options.InitialStateInputs)
         {
@@ -142,7 +155,7 @@ public static class OnnxExporter
             if (lstm) g.Input(InitialCellName, TensorProto.Types.DataType.Float, states, "batch", h);
         }
 
-        // ---- valid[b, t] = t < sequence_lens[b]: masks padded token ids and padded output rows.
+        // ---- valid[b, t] = t < sequence_lens[b] (valid[t, b] when time-major): masks padded token ids and padded output rows.
         string zeroI64 = g.ConstInt64("rnngen.zero_i64", [], 0);
         string oneI64 = g.ConstInt64("rnngen.one_i64", [], 1);
         string axes0 = g.ConstInt64("rnngen.axes_0", [1], 0);
@@ -152,11 +165,15 @@ public static class OnnxExporter
         string zeroF = g.ConstFloat("rnngen.zero_f", [], 0f);
 
         string inputShape = g.Node("Shape", "mask/input_shape", [source]);
-        string steps = g.Node("Gather", "mask/steps", [inputShape, oneI64], GraphBuilder.Int("axis", 0));
+        string steps = g.Node("Gather", "mask/steps", [inputShape, timeMajor ? zeroI64 : oneI64], GraphBuilder.Int("axis", 0));
         string stepIndex = g.Node("Range", "mask/step_index", [zeroI64, steps, oneI64]);
-        string stepRow = g.Node("Unsqueeze", "mask/step_row", [stepIndex, axes0]);
+        string stepRow = timeMajor
+            ? g.Node("Unsqueeze", "mask/step_column", [stepIndex, axes1])
+            : g.Node("Unsqueeze", "mask/step_row", [stepIndex, axes0]);
         string lengths64 = g.Node("Cast", "mask/lengths_i64", [SequenceLengthsName], GraphBuilder.Int("to", (long)TensorProto.Types.DataType.Int64));
-        string lengthColumn = g.Node("Unsqueeze", "mask/length_column", [lengths64, axes1]);
+        string lengthColumn = timeMajor
+            ? g.Node("Unsqueeze", "mask/length_row", [lengths64, axes0])
+            : g.Node("Unsqueeze", "mask/length_column", [lengths64, axes1]);
         string valid = g.Node("Less", "mask/valid", [stepRow, lengthColumn]);
 
         // ---- layer 0 input, time-major [T, B, I]
@@ -166,12 +183,12 @@ public static class OnnxExporter
             TensorDescriptor emb = tensors["embedding.weight"];
             g.Initializer(emb.Name, TensorProto.Types.DataType.Float, [shape.VocabularySize, shape.InputSize], emb.Slice(parameters));
             string cleanTokens = g.Node("Where", "embedding/tokens_masked", [valid, TokensName, zeroI64]);
-            string tokensTm = g.Node("Transpose", "embedding/tokens_time_major", [cleanTokens], GraphBuilder.Ints("perm", 1, 0));
+            string tokensTm = timeMajor ? cleanTokens : g.Node("Transpose", "embedding/tokens_time_major", [cleanTokens], GraphBuilder.Ints("perm", 1, 0));
             x = g.Node("Gather", "embedding/lookup", [emb.Name, tokensTm], GraphBuilder.Int("axis", 0));
         }
         else
         {
-            x = g.Node("Transpose", "input/time_major", [InputName], GraphBuilder.Ints("perm", 1, 0, 2));
+            x = timeMajor ? InputName : g.Node("Transpose", "input/time_major", [InputName], GraphBuilder.Ints("perm", 1, 0, 2));
         }
 
         // ---- recurrent layers
@@ -228,6 +245,7 @@ public static class OnnxExporter
                 GraphBuilder.String("direction", shape.Bidirectional ? "bidirectional" : "forward"),
             };
             if (shape.Cell == CellKind.Gru) attributes.Add(GraphBuilder.Int("linear_before_reset", 1));
+            if (timeMajor) attributes.Add(GraphBuilder.Int("layout", 0)); // ONNX's default, written out: the model is time-major like the network
             if (shape.Relu) attributes.Add(GraphBuilder.Strings("activations", Enumerable.Repeat("Relu", dirs).ToArray()));
             g.NodeMulti(opType, prefix, inputs, outputs, attributes.ToArray());
             finalHidden.Add(prefix + "/Y_h");
@@ -242,9 +260,11 @@ public static class OnnxExporter
             }
         }
 
-        // ---- last layer's output, batch-first [B, T, D·H]; optional head; padded steps zeroed.
-        string ybf = g.Node("Transpose", "output/batch_first", [lastY], GraphBuilder.Ints("perm", 2, 0, 1, 3));
-        string features = g.Node("Reshape", "output/features", [ybf, mergeLast]);
+        // ---- last layer's output, batch-first [B, T, D·H] (time-major [T, B, D·H]); optional head; padded steps zeroed.
+        string yOrdered = timeMajor
+            ? g.Node("Transpose", "output/time_major", [lastY], GraphBuilder.Ints("perm", 0, 2, 1, 3))
+            : g.Node("Transpose", "output/batch_first", [lastY], GraphBuilder.Ints("perm", 2, 0, 1, 3));
+        string features = g.Node("Reshape", "output/features", [yOrdered, mergeLast]);
         string result = features;
         if (shape.HasHead)
         {
@@ -261,7 +281,7 @@ public static class OnnxExporter
         g.NodeMulti("Concat", "final_hidden/concat", finalHidden, [FinalHiddenName], GraphBuilder.Int("axis", 0));
         if (lstm) g.NodeMulti("Concat", "final_cell/concat", finalCell, [FinalCellName], GraphBuilder.Int("axis", 0));
 
-        g.Output(OutputName, TensorProto.Types.DataType.Float, "batch", "steps", shape.StepOutputSize);
+        g.Output(OutputName, TensorProto.Types.DataType.Float, [.. sequenceDims, shape.StepOutputSize]);
         g.Output(FinalHiddenName, TensorProto.Types.DataType.Float, states, "batch", h);
         if (lstm) g.Output(FinalCellName, TensorProto.Types.DataType.Float, states, "batch", h);
 

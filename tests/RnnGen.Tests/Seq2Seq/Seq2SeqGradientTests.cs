@@ -1,0 +1,149 @@
+using System;
+using RnnGen.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnGen.Tests.Seq2Seq;
+
+/// <summary>
+/// Gradients of the generated sequence-to-sequence networks against central finite differences of
+/// the summed loss, tensor by tensor (encoder, bridge, decoder, attention, output), and masking:
+/// a padded batch behaves exactly like its rows run one by one.
+/// </summary>
+public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Networks()
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in Seq2SeqCases.Names) data.Add(name);
+        return data;
+    }
+
+    private static double Loss(ISeq2Seq net)
+        => net.ForwardBackward(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths).Sum;
+
+    // For every tensor, the directional derivative along two directions restricted to that tensor
+    // (its gradient, and a fixed random one) must match the central difference of the loss.
+    // float32 forward: ε = 1e-2 on a unit direction; |numeric − analytic| ≤ 1e-2·|g_tensor| + 5e-5
+    // (the absolute term is a few times the rounding noise of the summed float loss). Every
+    // tensor's gradient norm is asserted to be well above that term, so each check means something.
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Gradients_match_central_differences_for_every_tensor(string name)
+    {
+        ISeq2Seq net = Seq2SeqCases.Create(name);
+        Sharpen(net);
+        net.ZeroGradients();
+        Loss(net);
+        float[] gradients = (float[])net.Gradients.Clone();
+        var random = new SeededRandom(5);
+        const double epsilon = 1e-2;
+        double worst = 0;
+        foreach (TensorDescriptor tensor in net.Tensors)
+        {
+            Span<float> g = tensor.Slice(gradients);
+            double gNorm = Math.Sqrt(Dot(g, g));
+            for (int which = 0; which < 2; which++)
+            {
+                var direction = new double[tensor.Length];
+                for (int i = 0; i < direction.Length; i++) direction[i] = which == 0 ? g[i] : random.NextGaussian();
+                double norm = Math.Sqrt(Dot(direction, direction));
+                if (which == 0) Assert.True(gNorm > 2e-3, $"{name} {tensor.Name}: gradient norm {gNorm} is too small for a meaningful check");
+                if (norm == 0) continue; // a tensor with no gradient at all (checked below for embeddings)
+                for (int i = 0; i < direction.Length; i++) direction[i] /= norm;
+                double analytic = 0;
+                for (int i = 0; i < direction.Length; i++) analytic += g[i] * direction[i];
+                float[] saved = tensor.Slice(net.Parameters).ToArray();
+                Span<float> p = tensor.Slice(net.Parameters);
+                for (int i = 0; i < p.Length; i++) p[i] = (float)(saved[i] + epsilon * direction[i]);
+                double plus = Loss(net);
+                for (int i = 0; i < p.Length; i++) p[i] = (float)(saved[i] - epsilon * direction[i]);
+                double minus = Loss(net);
+                saved.CopyTo(p);
+                double numeric = (plus - minus) / (2 * epsilon);
+                double error = Math.Abs(numeric - analytic);
+                double tolerance = 1e-2 * gNorm + 5e-5;
+                worst = Math.Max(worst, error / tolerance);
+                output.WriteLine($"{tensor.Name,-36} {(which == 0 ? "grad" : "rand")} analytic {analytic,12:G6} numeric {numeric,12:G6} error {error:E2}");
+                Assert.True(error <= tolerance, $"{name} {tensor.Name} ({(which == 0 ? "gradient" : "random")} direction): analytic {analytic}, numeric {numeric}");
+            }
+        }
+        output.WriteLine($"worst error / tolerance: {worst:F3}");
+    }
+
+    // Masking: a padded batch's loss and gradients are the sums of its rows run alone without padding,
+    // so nothing at a padded source or target position contributes.
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Padded_batch_equals_the_sum_of_its_rows(string name)
+    {
+        ISeq2Seq batchNet = Seq2SeqCases.Create(name);
+        batchNet.ZeroGradients();
+        LossSum batchLoss = Loss(batchNet) is var _ ? batchNet.ForwardBackward(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths) : default;
+        batchNet.ZeroGradients();
+        batchLoss = batchNet.ForwardBackward(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths);
+
+        ISeq2Seq rowNet = Seq2SeqCases.Create(name);
+        rowNet.ZeroGradients();
+        double sum = 0;
+        int count = 0;
+        for (int b = 0; b < Seq2SeqCases.SourceLengths.Length; b++)
+        {
+            var (source, sourceLengths) = Seq2SeqCases.Row(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, b);
+            var (target, targetLengths) = Seq2SeqCases.Row(Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, b);
+            LossSum row = rowNet.ForwardBackward(source, sourceLengths, target, targetLengths);
+            sum += row.Sum;
+            count += row.Count;
+        }
+        Assert.Equal(count, batchLoss.Count);
+        Assert.Equal(8, batchLoss.Count);
+        Assert.Equal(sum, batchLoss.Sum, 4);
+        for (int i = 0; i < batchNet.Gradients.Length; i++)
+            Assert.True(Math.Abs(batchNet.Gradients[i] - rowNet.Gradients[i]) <= 1e-5 + 1e-4 * Math.Abs(rowNet.Gradients[i]), $"{name} gradient {i}: batch {batchNet.Gradients[i]}, rows {rowNet.Gradients[i]}");
+
+        // Tokens that occur only in padding (source 6, target 5) get no embedding gradient.
+        foreach (TensorDescriptor t in batchNet.Tensors)
+        {
+            if (t.Name == "encoder.embedding.weight")
+                Assert.All(t.Slice(batchNet.Gradients).Slice(6 * t.Shape[1], t.Shape[1]).ToArray(), v => Assert.Equal(0f, v));
+            if (t.Name == "decoder.embedding.weight")
+                Assert.All(t.Slice(batchNet.Gradients).Slice(5 * t.Shape[1], t.Shape[1]).ToArray(), v => Assert.Equal(0f, v));
+        }
+    }
+
+    // At PyTorch's initialization the attention is nearly uniform and its score tensors get tiny
+    // gradients; larger score weights make the attention peaked, so their gradients are measurable.
+    internal static void Sharpen(ISeq2Seq net)
+    {
+        foreach (TensorDescriptor t in net.Tensors)
+        {
+            // Larger encoder weights give larger encoder outputs (memory) to attend to.
+            if (t.Name.StartsWith("encoder.weight_", StringComparison.Ordinal))
+            {
+                Span<float> w = t.Slice(net.Parameters);
+                for (int i = 0; i < w.Length; i++) w[i] *= 2.5f;
+            }
+            if (t.Name.StartsWith("decoder.attention.", StringComparison.Ordinal) && !t.Name.Contains("combine", StringComparison.Ordinal))
+            {
+                Span<float> p = t.Slice(net.Parameters);
+                // W_a multiplies encoder outputs, which are small for an LSTM encoder: more for it.
+                float factor = t.Name == "decoder.attention.weight" ? 24f : 8f;
+                for (int i = 0; i < p.Length; i++) p[i] *= factor;
+            }
+        }
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
+        return s;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+}
