@@ -133,6 +133,9 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private int _hStride;
     private Job _job;
 
+    /// <summary>Tests: never take a call back from the helper, wait for it to join (so the two-thread path surely runs).</summary>
+    internal bool WaitForHelper { get; set; }
+
     /// <summary>Test hook: called as (thread, step) at the start of every step's work; may throw.</summary>
     internal Action<int, int>? StepHook { get; set; }
 
@@ -211,7 +214,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
         {
             Steps(ref _job, 0, 0, _job.SplitBlock, 1, thread: -1);
             long now = Stopwatch.GetTimestamp();
-            long patience = Math.Min((now - start) * (_job.Length - 1) / 4, MaxPatienceTicks);
+            long patience = WaitForHelper ? long.MaxValue : Math.Min((now - start) * (_job.Length - 1) / 4, MaxPatienceTicks);
             while (!_worker.Claimed && Stopwatch.GetTimestamp() - now < patience) Thread.SpinWait(1);
             if (_worker.TryTakeBack())
             {

@@ -94,15 +94,22 @@ public class RecurrentRunnerTests
             Layer layer = Make(kind, hidden, length: 9, reverse, seed: (ulong)(hidden * 10 + (int)kind));
             var expected = Run(layer, null);
             using var one = new RecurrentRunner();
-            using var two = new RecurrentRunner { Threads = 2 };
+            using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+            using var twoMayTakeBack = new RecurrentRunner { Threads = 2 };
+            bool helperRan = false;
+            two.StepHook = (thread, _) => { if (thread == 1) helperRan = true; };
             var a = Run(layer, one);
             var b = Run(layer, two);
+            var b2 = Run(layer, twoMayTakeBack);
+            Assert.Equal(hidden > RecurrentStep.Block, helperRan);
             AssertClose(expected.Output, a.Output, 2e-5, "output");
             AssertClose(expected.H, a.H, 2e-5, "final h");
             if (kind == Kind.Lstm) AssertClose(expected.C, a.C, 2e-5, "final c");
             Assert.Equal(a.Output, b.Output);
             Assert.Equal(a.H, b.H);
             Assert.Equal(a.C, b.C);
+            Assert.Equal(a.Output, b2.Output);
+            Assert.Equal(a.C, b2.C);
         }
     }
 
@@ -112,7 +119,7 @@ public class RecurrentRunnerTests
         if (!RecurrentRunner.IsSupported) return;
         Layer layer = Make(Kind.Lstm, 50, length: 1, reverse: false, seed: 3);
         using var one = new RecurrentRunner();
-        using var two = new RecurrentRunner { Threads = 2 };
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
         var expected = Run(layer, one);
         for (int i = 0; i < 200; i++)
         {
@@ -128,7 +135,7 @@ public class RecurrentRunnerTests
         if (!RecurrentRunner.IsSupported) return;
         Layer layer = Make(Kind.Gru, 160, length: 40, reverse: false, seed: 4);
         using var one = new RecurrentRunner();
-        using var two = new RecurrentRunner { Threads = 2 };
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
         var expected = Run(layer, one);
         int helperSteps = 0;
         two.StepHook = (thread, step) =>
@@ -157,7 +164,7 @@ public class RecurrentRunnerTests
         if (!RecurrentRunner.IsSupported) return;
         Layer layer = Make(Kind.Lstm, 48, length: 30, reverse: true, seed: 5);
         using var one = new RecurrentRunner();
-        using var two = new RecurrentRunner { Threads = 2 };
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
         var expected = Run(layer, one);
         two.StepHook = (thread, step) => { if (thread == 0 && step == 7) throw new TimeoutException("caller fault"); };
         for (int i = 0; i < 20; i++)
@@ -173,7 +180,7 @@ public class RecurrentRunnerTests
     {
         if (!RecurrentRunner.IsSupported) return;
         Layer layer = Make(Kind.Rnn, 256, length: 60, reverse: false, seed: 6);
-        var two = new RecurrentRunner { Threads = 2 };
+        var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
         Thread? helper = null;
         two.StepHook = (thread, step) => { if (thread == 1) helper = Thread.CurrentThread; };
         for (int attempt = 0; attempt < 50 && helper is null; attempt++) Run(layer, two);
