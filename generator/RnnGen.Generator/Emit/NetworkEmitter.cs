@@ -43,7 +43,7 @@ internal static class NetworkEmitter
 
         WriteRemarks(w, plan);
         w.Line(Inv($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen.Generator\", \"{GeneratorVersion}\")]"));
-        using (w.Block("partial class " + plan.Spec.ClassName + " : global::RnnGen.IRecurrentNetwork, global::System.IDisposable"))
+        using (w.Block("partial class " + plan.Spec.ClassName + " : global::RnnGen.IRecurrentNetwork"))
         {
             WriteConstants(w, plan);
             WriteParameters(w, plan);
@@ -311,13 +311,11 @@ internal static class NetworkEmitter
         w.Line("/// Threads for inference on a single sequence (batch 1" + (plan.Spec.Bidirectional ? "" : ", also <see cref=\"Step\"/> on one stream") + "): 1 (default) or 2. With 2, each");
         w.Line("/// core owns half of the hidden units of every layer — their rows of W_hh stay in that core's cache — and the two meet once");
         w.Line("/// per step; a helper thread is started on first use and parks when idle. Results are bitwise the same as with 1." + (HasBatchOnePath(plan) ? "" : " (This cell variant always runs on one thread.)"));
-        w.Line("/// Batches of two or more sequences and training are not affected; replicas start at 1. <see cref=\"Dispose\"/> stops the helper.");
+        w.Line("/// Setting 1 again stops the helper thread (so does collecting the network). Batches of two or more sequences and training");
+        w.Line("/// are not affected; replicas start at 1.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is not 1 or 2.</exception>");
         w.Line("public int RecurrentThreads { get => _recurrent.Threads; set => _recurrent.Threads = value; }");
-        w.Line();
-        w.Line("/// <summary>Stops the helper thread of <see cref=\"RecurrentThreads\"/> = 2, if one was started; the network stays usable on one thread.</summary>");
-        w.Line("public void Dispose() => _recurrent.Dispose();");
         w.Line();
     }
 
@@ -557,7 +555,7 @@ internal static class NetworkEmitter
     {
         int h = plan.H, gh = plan.GH, outOffset = layer.Reverse ? h : 0;
         string common = Inv($"{layer.WeightHh.Property}, {layer.BiasHh.Property}, gates.Slice(0, lengths[0] * {gh}), h");
-        string rest = Inv($"output.Slice({outOffset}), {plan.LayerOutputSize}, lengths[0], reverse: {(layer.Reverse ? "true" : "false")}");
+        string rest = Inv($"{(outOffset == 0 ? "output" : Inv($"output.Slice({outOffset})"))}, {plan.LayerOutputSize}, lengths[0], reverse: {(layer.Reverse ? "true" : "false")}");
         w.Line("// One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).");
         w.Line("if (batchOne)");
         w.Line("    " + (plan.IsLstm ? Inv($"_recurrent.Lstm({common}, c, {rest});")

@@ -35,15 +35,17 @@ namespace RnnGen.Kernels;
 /// </remarks>
 public sealed unsafe class RecurrentRunner : IDisposable
 {
-    private readonly Worker _worker = new();
+    private Worker _worker = new();
     private int _threads = 1;
+    private bool _disposed;
 
     /// <summary>Whether this hardware has the SIMD step (256-bit vectors); when it does not, callers keep their generic path.</summary>
     public static bool IsSupported => RecurrentStep.IsSupported;
 
     /// <summary>
     /// Threads a call uses: 1 (default) or 2. With 2, a helper thread is started on first use and
-    /// each thread owns half of the hidden units. Results do not depend on this setting.
+    /// each thread owns half of the hidden units; setting 1 again stops the helper thread (and waits
+    /// for it to exit). Results do not depend on this setting.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
     /// <exception cref="ObjectDisposedException">Set to 2 after <see cref="Dispose"/>.</exception>
@@ -53,7 +55,12 @@ public sealed unsafe class RecurrentRunner : IDisposable
         set
         {
             if (value is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(value), value, "RecurrentThreads must be 1 or 2.");
-            ObjectDisposedException.ThrowIf(value == 2 && _worker.Stopped, this);
+            ObjectDisposedException.ThrowIf(value == 2 && _disposed, this);
+            if (value == 1 && _worker.Started)
+            {
+                _worker.Stop(join: true);
+                _worker = new Worker();
+            }
             _threads = value;
         }
     }
@@ -65,6 +72,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     public void Dispose()
     {
         _threads = 1;
+        _disposed = true;
         _worker.Stop(join: true);
         GC.SuppressFinalize(this);
     }
@@ -262,6 +270,8 @@ public sealed unsafe class RecurrentRunner : IDisposable
         private ExceptionDispatchInfo? _error;
 
         public bool Stopped => Volatile.Read(ref _stopping) != 0;
+
+        public bool Started => _thread is not null;
 
         public void EnsureStarted(RecurrentRunner runner)
         {

@@ -38,19 +38,19 @@ public class RecurrentThreadsTests
             {
                 var n = new ThreadsLstmBi(seed);
                 return (new NetworkConfig(CellKind.Lstm, 5, 37, 2, true, false, 0, 0), n,
-                    Call(n, (m, x, _, l, o, fh, ih, fc, ic) => m.Forward(x, l, o, fh, ih, fc, ic)), t => n.RecurrentThreads = t, n.Dispose);
+                    Call(n, (m, x, _, l, o, fh, ih, fc, ic) => m.Forward(x, l, o, fh, ih, fc, ic)), t => n.RecurrentThreads = t, () => n.RecurrentThreads = 1);
             }
             case "gru-2layers-embedding-head":
             {
                 var n = new ThreadsGruEmbHead(seed);
                 return (new NetworkConfig(CellKind.Gru, 6, 40, 2, false, false, 9, 5), n,
-                    Call(n, (m, _, tk, l, o, fh, ih, _, _) => m.Forward(tk, l, o, fh, ih)), t => n.RecurrentThreads = t, n.Dispose);
+                    Call(n, (m, _, tk, l, o, fh, ih, _, _) => m.Forward(tk, l, o, fh, ih)), t => n.RecurrentThreads = t, () => n.RecurrentThreads = 1);
             }
             default:
             {
                 var n = new ThreadsRnnReluBi(seed);
                 return (new NetworkConfig(CellKind.Rnn, 4, 33, 1, true, true, 0, 0), n,
-                    Call(n, (m, x, _, l, o, fh, ih, _, _) => m.Forward(x, l, o, fh, ih)), t => n.RecurrentThreads = t, n.Dispose);
+                    Call(n, (m, x, _, l, o, fh, ih, _, _) => m.Forward(x, l, o, fh, ih)), t => n.RecurrentThreads = t, () => n.RecurrentThreads = 1);
             }
         }
     }
@@ -175,8 +175,8 @@ public class RecurrentThreadsTests
     public void Streaming_OneStreamOnTwoThreads_EqualsForwardOnOne()
     {
         const int steps = 12;
-        using var reference = new ThreadsLstmStream(5);
-        using var net = new ThreadsLstmStream(5) { RecurrentThreads = 2 };
+        var reference = new ThreadsLstmStream(5);
+        var net = new ThreadsLstmStream(5) { RecurrentThreads = 2 };
         var inputs = new float[steps * ThreadsLstmStream.InputSize];
         new SeededRandom(9).FillUniform(inputs, -1, 1);
         var full = new float[steps * ThreadsLstmStream.StepOutputSize];
@@ -194,12 +194,13 @@ public class RecurrentThreadsTests
             t += chunk;
         }
         Assert.True(Compare.MaxRelativeError(state.Hidden, finalH.Select(v => (double)v).ToArray()) <= 1e-6);
+        net.RecurrentThreads = 1;
     }
 
     [Fact]
     public void Batch1OnTwoThreads_SecondCallAllocatesNothing()
     {
-        using var net = new ThreadsLstmBi(1) { RecurrentThreads = 2 };
+        var net = new ThreadsLstmBi(1) { RecurrentThreads = 2 };
         var inputs = new float[10 * ThreadsLstmBi.InputSize];
         var output = new float[10 * ThreadsLstmBi.StepOutputSize];
         var finalH = new float[ThreadsLstmBi.StateCount * ThreadsLstmBi.HiddenSize];
@@ -208,10 +209,11 @@ public class RecurrentThreadsTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         net.Forward(inputs, [10], output, finalH);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        net.RecurrentThreads = 1;
     }
 
     [Fact]
-    public void RecurrentThreads_IsValidated_AndDisposeLeavesAOneThreadNetwork()
+    public void RecurrentThreads_IsValidated_AndSettingOneStopsTheHelper()
     {
         var net = new ThreadsRnnReluBi(2);
         Assert.Equal(1, net.RecurrentThreads);
@@ -219,15 +221,23 @@ public class RecurrentThreadsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => net.RecurrentThreads = 3);
         net.RecurrentThreads = 2;
         Assert.Equal(1, net.CreateReplica().RecurrentThreads);
+        RecurrentRunner runner = RunnerOf(net);
+        runner.WaitForHelper = true;
+        System.Threading.Thread? helper = null;
+        runner.StepHook = (thread, _) => { if (thread == 1) helper = System.Threading.Thread.CurrentThread; };
         var inputs = new float[6 * ThreadsRnnReluBi.InputSize];
         new SeededRandom(3).FillUniform(inputs, -1, 1);
         var a = new float[6 * ThreadsRnnReluBi.StepOutputSize];
         var b = new float[a.Length];
         net.Forward(inputs, [6], a);
-        net.Dispose();
-        Assert.Equal(1, net.RecurrentThreads);
-        Assert.Throws<ObjectDisposedException>(() => net.RecurrentThreads = 2);
+        Assert.NotNull(helper);
+        net.RecurrentThreads = 1;
+        Assert.False(helper!.IsAlive);
         net.Forward(inputs, [6], b);
         Assert.Equal(a, b);
+        net.RecurrentThreads = 2; // a new helper
+        net.Forward(inputs, [6], b);
+        Assert.Equal(a, b);
+        net.RecurrentThreads = 1;
     }
 }
