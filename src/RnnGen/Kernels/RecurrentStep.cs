@@ -84,9 +84,10 @@ internal static unsafe class RecurrentStep
         }
     }
 
-    // [8] = W[8 × n] · h[n], rows `stride` floats apart; rows past `valid` repeat the last valid row
-    // (their sums are computed and never stored).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // [8] = W[8 × n] · h[n], rows n floats apart; rows past `valid` repeat the first row (their sums
+    // are computed and never stored). Not inlined: one copy keeps its 8 accumulators in registers,
+    // where several inlined copies in one method can exhaust the JIT's tracked locals and spill them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector256<float> Dot8<TV>(float* w, int n, float* h, int valid) where TV : struct, IDotVector<TV>
     {
         nint s = n;

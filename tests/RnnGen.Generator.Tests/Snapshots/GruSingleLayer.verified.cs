@@ -308,7 +308,7 @@ namespace Demo.Sensors
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
-                _recurrent.Gru(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 72), h, output.Slice(0), 24, lengths[0], reverse: false);
+                _recurrent.Gru(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 72), h, output, 24, lengths[0], reverse: false);
             else
             {
                 for (int s = 0; s < steps; s++)

@@ -528,7 +528,7 @@ namespace Demo.Tagging
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
-                _recurrent.Lstm(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 128), h, c, output.Slice(0), 64, lengths[0], reverse: false);
+                _recurrent.Lstm(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 128), h, c, output, 64, lengths[0], reverse: false);
             else
             {
                 for (int s = 0; s < steps; s++)
@@ -664,7 +664,7 @@ namespace Demo.Tagging
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
             // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
-                _recurrent.Lstm(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 128), h, c, output.Slice(0), 64, lengths[0], reverse: false);
+                _recurrent.Lstm(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 128), h, c, output, 64, lengths[0], reverse: false);
             else
             {
                 for (int s = 0; s < steps; s++)

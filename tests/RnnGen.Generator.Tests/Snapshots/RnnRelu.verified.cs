@@ -392,7 +392,7 @@ namespace Demo
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
                 // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
                 if (batchOne)
-                    _recurrent.Rnn(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 10), h, output.Slice(0), 10, lengths[0], reverse: false, relu: true);
+                    _recurrent.Rnn(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 10), h, output, 10, lengths[0], reverse: false, relu: true);
                 else
                 {
                     for (int s = 0; s < steps; s++)
@@ -452,7 +452,7 @@ namespace Demo
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
                 // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
                 if (batchOne)
-                    _recurrent.Rnn(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 10), h, output.Slice(0), 10, lengths[0], reverse: false, relu: true);
+                    _recurrent.Rnn(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 10), h, output, 10, lengths[0], reverse: false, relu: true);
                 else
                 {
                     for (int s = 0; s < steps; s++)
