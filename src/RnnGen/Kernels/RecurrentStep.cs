@@ -208,24 +208,23 @@ internal readonly unsafe struct V512 : IDotVector<V512>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Pair1(Vector512<float> x, Vector512<float> y)
-    {
-        Vector512<float> m = Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1).AsSingle();
-        return Vector512.ConditionalSelect(m, y, x) + Vector512.Shuffle(Vector512.ConditionalSelect(m, x, y), Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
-    }
+    private static Vector512<float> Pair1(Vector512<float> x, Vector512<float> y) =>
+        Pair(x, y, Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1), Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Pair2(Vector512<float> x, Vector512<float> y)
-    {
-        Vector512<float> m = Vector512.Create(0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1).AsSingle();
-        return Vector512.ConditionalSelect(m, y, x) + Vector512.Shuffle(Vector512.ConditionalSelect(m, x, y), Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
-    }
+    private static Vector512<float> Pair2(Vector512<float> x, Vector512<float> y) =>
+        Pair(x, y, Vector512.Create(0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1), Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Pair4(Vector512<float> x, Vector512<float> y)
+    private static Vector512<float> Pair4(Vector512<float> x, Vector512<float> y) =>
+        Pair(x, y, Vector512.Create(0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0, -1, -1, -1, -1), Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+
+    // Lanes where `mask` is set take y, the others x; each lane then adds lane `partner` of the mirrored blend.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pair(Vector512<float> x, Vector512<float> y, Vector512<int> mask, Vector512<int> partner)
     {
-        Vector512<float> m = Vector512.Create(0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
-        return Vector512.ConditionalSelect(m, y, x) + Vector512.Shuffle(Vector512.ConditionalSelect(m, x, y), Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+        Vector512<float> m = mask.AsSingle();
+        return Vector512.ConditionalSelect(m, y, x) + Vector512.Shuffle(Vector512.ConditionalSelect(m, x, y), partner);
     }
 }
 
