@@ -13,8 +13,9 @@ namespace RnnGen.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The step reads W_hh [G·H × H] in place (PyTorch layout) as dot products of 8 rows at a time, with
-/// the bias, gate activations and state update fused behind them (<see cref="IsSupported"/> tells
+/// The step reads W_hh [G·H × H] as dot products of 8 rows at a time (calls of several steps first
+/// copy it into block order, each thread its own rows; one-step calls read it in place), with the
+/// bias, gate activations and state update fused behind them (<see cref="IsSupported"/> tells
 /// whether the SIMD step is available; generated code keeps its generic loop otherwise).
 /// </para>
 /// <para>
@@ -130,10 +131,15 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private struct Job
     {
         public RecurrentStep.Cell Cell;
-        public float* W, Bias, X, C, Output, H0, H1;
+        public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its block-order copy)
         public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks;
-        public bool Reverse;
+        public bool Reverse, Blocked;
     }
+
+    /// <summary>Calls of at least this many steps first copy W_hh into block order (each thread its own blocks).</summary>
+    internal static int BlockedMinimumSteps = 4;
+
+    private float[] _blocked = [];
 
     private static readonly long MaxPatienceTicks = Stopwatch.Frequency / 5_000; // 200 µs
 
@@ -161,7 +167,10 @@ public sealed unsafe class RecurrentRunner : IDisposable
         if (output.Length < (long)(length - 1) * outputStride + n) throw new ArgumentException($"The output holds {output.Length} values; {length} positions {outputStride} apart need {(long)(length - 1) * outputStride + n}.", nameof(output));
 
         EnsureState(n);
-        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h)
+        bool blocked = length >= BlockedMinimumSteps;
+        int blockedLength = RecurrentStep.Blocks(n) * RecurrentStep.Block * gates * n + 16; // + a cache line for alignment
+        if (blocked && _blocked.Length < blockedLength) _blocked = GC.AllocateArray<float>(blockedLength, pinned: true);
+        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, bw = _blocked)
         {
             // The two h buffers: the current step reads one and writes the other.
             float* h0 = (float*)(((nint)hb + 63) & ~(nint)63);
@@ -169,7 +178,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
             int blocks = RecurrentStep.Blocks(n);
             _job = new Job
             {
-                Cell = cell, W = w, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
+                Cell = cell, W = blocked ? (float*)(((nint)bw + 63) & ~(nint)63) : w, Source = w, Blocked = blocked, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
                 Hidden = n, Gates = gates, Length = length, OutputStride = outputStride, Blocks = blocks,
                 SplitBlock = (blocks + 1) / 2, Reverse = reverse,
             };
@@ -198,12 +207,13 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private void Steps(ref Job job, int first, int block0, int block1, int last, int thread)
     {
         Action<int, int>? hook = StepHook;
+        if (first == 0 && job.Blocked) RecurrentStep.CopyBlocks(job.W, job.Source, job.Gates, job.Hidden, block0, block1);
         for (int s = first; s < last; s++)
         {
             hook?.Invoke(Math.Max(thread, 0), s);
             int position = job.Reverse ? job.Length - 1 - s : s;
             float* hCur = (s & 1) == 0 ? job.H0 : job.H1, hNext = (s & 1) == 0 ? job.H1 : job.H0;
-            RecurrentStep.Run(job.Cell, job.W, job.Bias, job.X + (nint)position * job.Gates * job.Hidden, hCur, hNext, job.C,
+            RecurrentStep.Run(job.Cell, job.W, job.Blocked, job.Bias, job.X + (nint)position * job.Gates * job.Hidden, hCur, hNext, job.C,
                 job.Output + (nint)position * job.OutputStride, job.Hidden, block0, block1);
             if (thread >= 0 && !_worker.Arrive(thread, s + 1)) return;
         }

@@ -114,6 +114,32 @@ public class RecurrentRunnerTests
     }
 
     [Fact]
+    public void BlockOrderCopyOfTheWeight_GivesTheSameBitsAsReadingItInPlace()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        foreach (Kind kind in Enum.GetValues<Kind>())
+        {
+            Layer layer = Make(kind, 45, length: 9, reverse: true, seed: 8);
+            using var runner = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+            Assert.True(layer.Length >= RecurrentRunner.BlockedMinimumSteps);
+            var blocked = Run(layer, runner); // W_hh copied into block order first
+            int saved = RecurrentRunner.BlockedMinimumSteps;
+            RecurrentRunner.BlockedMinimumSteps = int.MaxValue; // (other tests running meanwhile must not care: the bits are the same)
+            try
+            {
+                var inPlace = Run(layer, runner);
+                Assert.Equal(inPlace.Output, blocked.Output);
+                Assert.Equal(inPlace.H, blocked.H);
+                Assert.Equal(inPlace.C, blocked.C);
+            }
+            finally
+            {
+                RecurrentRunner.BlockedMinimumSteps = saved;
+            }
+        }
+    }
+
+    [Fact]
     public void RepeatedCallsOnTwoThreads_AndOneStepCalls_GiveTheSameBits()
     {
         if (!RecurrentRunner.IsSupported) return;
