@@ -61,6 +61,9 @@ internal static unsafe class RecurrentStep
         }
     }
 
+    // Fully optimized at the first call (no tier-0 phase: a benchmark's or a short program's first
+    // hundreds of steps would otherwise run unoptimized vector code, many times slower).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TV>(Cell cell, float* w, bool blocked, float* bias, float* x, float* hCur, float* hNext, float* c, float* output, int hidden, int block0, int block1)
         where TV : struct, IDotVector<TV>
     {
@@ -107,7 +110,7 @@ internal static unsafe class RecurrentStep
     // [8] = W[8 × n] · h[n], rows n floats apart; rows past `valid` repeat the first row (their sums
     // are computed and never stored). Not inlined: one copy keeps its 8 accumulators in registers,
     // where several inlined copies in one method can exhaust the JIT's tracked locals and spill them.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> Dot8<TV>(float* w, int n, float* h, int valid) where TV : struct, IDotVector<TV>
     {
         nint s = n;
