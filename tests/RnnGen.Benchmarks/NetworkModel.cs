@@ -23,7 +23,8 @@ internal abstract class NetworkModel
         return Network.Parameters.AsSpan(t.Offset, t.Length);
     }
 
-    /// <summary>Inference on [batch, steps, I] → [batch, steps, H]; with 2 threads the batch is cut in two halves, one replica each.</summary>
+    /// <summary>Inference on [batch, steps, I] → [batch, steps, H]; with 2 threads the batch is cut in two halves, one replica each,
+    /// and a batch of one runs on a replica with <c>RecurrentThreads = 2</c> (each core owns half of the hidden units).</summary>
     public abstract void Infer(float[] inputs, int[] lengths, float[] output, int threads);
 
     /// <summary>One training step on the whole batch: zero gradients, forward, MSE loss against <paramref name="target"/>, backward, Adam.</summary>
@@ -35,9 +36,9 @@ internal abstract class NetworkModel
     public abstract long MeasureTrainingAllocation(int batch, int steps);
 
     public static NetworkModel Create<TNet>(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
-                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes)
+                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> setRecurrentThreads)
         where TNet : class, IRecurrentNetwork =>
-        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes);
+        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes, setRecurrentThreads);
 
     public delegate void Forward<TNet>(TNet net, ReadOnlySpan<float> inputs, ReadOnlySpan<int> lengths, Span<float> output);
 
@@ -64,9 +65,10 @@ internal abstract class NetworkModel
         private readonly Adam _adam1 = new(), _adam2 = new();
         private DataParallel<TNet>? _parallel;
         private readonly int _hidden;
+        private readonly TNet _batchOneTwoCores;
 
         public Typed(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
-                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes)
+                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> setRecurrentThreads)
         {
             _primary = primary;
             _replica = replica;
@@ -76,6 +78,8 @@ internal abstract class NetworkModel
             _backward = backward;
             _workspaceBytes = workspaceBytes;
             _hidden = primary.Tensors.Single(d => d.Name == "weight_hh_l0").Shape[1];
+            _batchOneTwoCores = replica(primary);
+            setRecurrentThreads(_batchOneTwoCores, 2);
         }
 
         public override IRecurrentNetwork Network => _primary;
@@ -85,7 +89,7 @@ internal abstract class NetworkModel
             int batch = lengths.Length;
             if (threads == 1 || batch == 1)
             {
-                _forward(_primary, inputs, lengths, output);
+                _forward(threads == 1 ? _primary : _batchOneTwoCores, inputs, lengths, output);
                 return;
             }
             int inPerRow = inputs.Length / batch, outPerRow = output.Length / batch, half = batch / 2;

@@ -13,7 +13,7 @@ namespace RnnGen.Benchmarks;
 /// (see the emitted <c>ForwardL0</c>/<c>BackwardL0</c>) is replayed alone with the same runtime
 /// kernels, the same shapes and the same call pattern, and timed; the whole call is timed through the
 /// generated class; "rest" is the difference (copies, clears, argument checks, loop overhead).
-/// One thread.
+/// One thread (batch 1 also shows its recurrent loop on two).
 /// </summary>
 internal static class ProfileBenchmark
 {
@@ -40,9 +40,41 @@ internal static class ProfileBenchmark
         float[] hProj = new float[B * GH], output = new float[rows * H], hn = new float[rows * H];
         int[] lengths = Enumerable.Repeat(T, B).ToArray();
 
+        bool batchOne = !c.Training && B == 1;
         var phases = new List<(string Name, Action Call, double Flops)>
         {
-            ("input projection GEMM", () => Gemm.ABt(gatesWork, input, wIh, rows, GH, I, accumulate: false), 2.0 * rows * GH * I),
+            // The forward cells add both biases; only the batch-1 runner wants b_ih in the projection.
+            (batchOne ? "input projection GEMM + bias" : "input projection GEMM", () =>
+            {
+                Gemm.ABt(gatesWork, input, wIh, rows, GH, I, accumulate: false);
+                if (batchOne) Rows.AddBias(gatesWork, bIh, rows);
+            }, 2.0 * rows * GH * I),
+        };
+        // Batch 1 at inference: the generated code runs the time loop in RecurrentRunner (product and
+        // fused cell per step); on two threads with RecurrentThreads = 2. The per-step GEMM it replaced
+        // is shown aside.
+        if (batchOne)
+        {
+            var one = new RecurrentRunner();
+            var two = new RecurrentRunner { Threads = 2 };
+            void Loop(RecurrentRunner r)
+            {
+                if (c.Cell == CellKind.Lstm) r.Lstm(wHh, bHh, gates, h, cState, output, H, T, reverse: false);
+                else r.Gru(wHh, bHh, gates, h, output, H, T, reverse: false);
+            }
+            phases.Add(("recurrent loop (RecurrentRunner: product + cell)", () => Loop(one), 2.0 * rows * GH * H));
+            phases.Add(("  (the same on 2 threads, RecurrentThreads = 2)", () => Loop(two), -2.0 * rows * GH * H));
+            phases.Add(("  (before: T per-step Gemm.ABt, m = 1, no cell)", () =>
+            {
+                for (int s = 0; s < T; s++)
+                {
+                    Rows.SetBias(hProj, bHh, B);
+                    Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: true);
+                }
+            }, -2.0 * rows * GH * H));
+        }
+        else phases.AddRange(
+        [
             ("recurrent product (T per-step GEMMs)", () =>
             {
                 for (int s = 0; s < T; s++) Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: false);
@@ -60,13 +92,7 @@ internal static class ProfileBenchmark
                         hb.CopyTo(output.AsSpan(row * H, H));
                     }
             }, 0),
-        };
-        // Two threads inside the per-step product (the kernel's own column split), for the batch-1 discussion.
-        if (!c.Training && B == 1)
-            phases.Add(("  (recurrent product on 2 threads, kernel split)", () =>
-            {
-                for (int s = 0; s < T; s++) Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: false, threads: 2);
-            }, -2.0 * rows * GH * H));
+        ]);
 
         float[] dGates = BenchmarkCases.Uniform(rows * GH, 6), dStep = new float[B * GH], dhPrev = new float[B * H];
         float[] dh = BenchmarkCases.Uniform(B * H, 7), dc = new float[B * H], dOutput = BenchmarkCases.Uniform(rows * H, 8);

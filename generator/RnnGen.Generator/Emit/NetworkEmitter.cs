@@ -312,6 +312,7 @@ internal static class NetworkEmitter
         w.Line(Inv($"// W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh)."));
         w.Line(Inv($"private readonly float[] _packedWeight = new float[global::System.Math.Max({K}Gemm.PackedLength({plan.GH}, {plan.H}), {K}Gemm.PackedLength({plan.H}, {plan.GH}))];"));
         if (plan.HasEmbedding) w.Line("private int[] _tokens = global::System.Array.Empty<int>();");
+        w.Line("private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads");
         w.Line("private int _rowCapacity, _batchCapacity, _batch, _steps;");
         w.Line("private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;");
         if (plan.Spec.Layers > 1) w.Line("private bool _layerDropped;");
@@ -328,6 +329,7 @@ internal static class NetworkEmitter
         w.Line("/// <param name=\"seed\">Seed of the dropout masks.</param>");
         w.Line("public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed);");
         w.Line();
+        WriteRecurrentThreads(w, plan);
         w.Line("/// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>");
         w.Line("/// <param name=\"batch\">Sequences in the batch.</param>");
         w.Line("/// <param name=\"steps\">Padded steps per sequence.</param>");
@@ -360,6 +362,24 @@ internal static class NetworkEmitter
             w.Line("_lengths = new int[batch];");
             if (plan.HasEmbedding) w.Line("_tokens = new int[rows];");
         }
+        w.Line();
+    }
+
+    // Batch-1 inference runs each layer's time loop in the runtime's RecurrentRunner (W_hh read in
+    // place, the cell fused behind the product; optionally split over two cores by hidden units).
+    private static bool HasBatchOnePath(NetworkPlan plan) => !plan.IsGruResetFirst && !plan.HasPeepholes;
+
+    private static void WriteRecurrentThreads(IndentedWriter w, NetworkPlan plan)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Threads for inference on a single sequence (batch 1" + (plan.Spec.Bidirectional ? "" : ", also <see cref=\"Step\"/> on one stream") + "): 1 (default) or 2. With 2, each");
+        w.Line("/// core owns half of the hidden units of every layer — their rows of W_hh stay in that core's cache — and the two meet once");
+        w.Line("/// per step; a helper thread is started on first use and parks when idle. Results are bitwise the same as with 1." + (HasBatchOnePath(plan) ? "" : " (This cell variant always runs on one thread.)"));
+        w.Line("/// Setting 1 again stops the helper thread (so does collecting the network). Batches of two or more sequences and training");
+        w.Line("/// are not affected; replicas start at 1.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is not 1 or 2.</exception>");
+        w.Line("public int RecurrentThreads { get => _recurrent.Threads; set => _recurrent.Threads = value; }");
         w.Line();
     }
 
@@ -517,6 +537,7 @@ internal static class NetworkEmitter
             w.Line(Inv($"// Input projection of every step at once, one GEMM: gates = input · {layer.WeightIh.Key}ᵀ{(plan.IsGruResetFirst ? " + " : " (the cell adds ")}{layer.BiasIh.Key}{(plan.IsGruResetFirst ? "" : ")")}."));
             w.Line(Inv($"{K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
             if (plan.IsGruResetFirst) w.Line(Inv($"{K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows);"));
+            else if (HasBatchOnePath(plan)) w.Line(Inv($"if (batch == 1 && !training && {K}RecurrentRunner.IsSupported) {K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows); // the batch-1 runner adds only {layer.BiasHh.Key}"));
             w.Line();
             w.Line(Inv($"// Initial state: state index {state} of the given tensors, or zeros."));
             w.Line(Inv($"if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice({state} * batch * {h}, batch * {h}).CopyTo(h);"));
@@ -526,7 +547,8 @@ internal static class NetworkEmitter
             {
                 w.Line(Inv($"// The recurrent weight is read every step: pack {layer.WeightHh.Key}ᵀ once into the kernel's layout"));
                 w.Line("// (a one-step call, such as streaming a token at a time, reads it once unpacked instead).");
-                w.Line("bool packed = steps > 1;");
+                if (HasBatchOnePath(plan)) w.Line(Inv($"bool batchOne = batch == 1 && !training && {K}RecurrentRunner.IsSupported; // one sequence at inference: see the time loop"));
+                w.Line(HasBatchOnePath(plan) ? "bool packed = steps > 1 && !batchOne;" : "bool packed = steps > 1;");
                 w.Line(Inv($"{Span} packedHh = _packedWeight.AsSpan(0, {K}Gemm.PackedLength({gh}, {h}));"));
                 w.Line(Inv($"if (packed) {K}Gemm.PackBt(packedHh, {layer.WeightHh.Property}, {gh}, {h});"));
                 w.Line();
@@ -536,6 +558,8 @@ internal static class NetworkEmitter
                 : "// Time loop. Sequences shorter than s keep their final state untouched.");
             w.Line("// With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.");
             w.Line(Inv($"bool sorted = {K}Rows.IsSortedLongestFirst(lengths);"));
+            if (HasBatchOnePath(plan)) WriteBatchOneLoop(w, plan, layer);
+            using (HasBatchOnePath(plan) ? w.Block("else") : null)
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
                 w.Line(Inv($"int active = {K}Rows.ActiveRows(lengths, s, sorted);"));
@@ -588,6 +612,19 @@ internal static class NetworkEmitter
             if (plan.IsLstm) w.Line(Inv($"if (!finalCell.IsEmpty) c.CopyTo(finalCell.Slice({state} * batch * {h}, batch * {h}));"));
         }
         w.Line();
+    }
+
+    // One sequence at inference: the whole time loop in one runtime call (h and c are updated in place).
+    private static void WriteBatchOneLoop(IndentedWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int h = plan.H, gh = plan.GH, outOffset = layer.Reverse ? h : 0;
+        string common = Inv($"{layer.WeightHh.Property}, {layer.BiasHh.Property}, gates.Slice(0, lengths[0] * {gh}), h");
+        string rest = Inv($"{(outOffset == 0 ? "output" : Inv($"output.Slice({outOffset})"))}, {plan.LayerOutputSize}, lengths[0], reverse: {(layer.Reverse ? "true" : "false")}");
+        w.Line("// One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).");
+        w.Line("if (batchOne)");
+        w.Line("    " + (plan.IsLstm ? Inv($"_recurrent.Lstm({common}, c, {rest});")
+            : plan.IsGru ? Inv($"_recurrent.Gru({common}, {rest});")
+            : Inv($"_recurrent.Rnn({common}, {rest}, relu: {(plan.Spec.Relu ? "true" : "false")});")));
     }
 
     // One forward step of the reset-first GRU: r and z need h·W_hrzᵀ, then n needs (r⊙h)·W_hnᵀ,

@@ -1,0 +1,412 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Runs the time loop of one recurrent layer for a single sequence — inference at batch 1 — on one
+/// thread or on two cores. Generated networks own one each and call it from their forward pass;
+/// users set the thread count through the network's <c>RecurrentThreads</c> property.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The step reads W_hh [G·H × H] as dot products of 8 rows at a time (calls of several steps first
+/// copy it into block order, each thread its own rows; one-step calls read it in place), with the
+/// bias, gate activations and state update fused behind them (<see cref="IsSupported"/> tells
+/// whether the SIMD step is available; generated code keeps its generic loop otherwise).
+/// </para>
+/// <para>
+/// With two threads (DeepCPU's private-cache partitioning) each core owns half of the hidden units:
+/// their G gate rows of W_hh (for LSTM rows j, H+j, 2H+j, 3H+j of each owned unit j), their part of
+/// the cell state and their half of h. Per step each core computes its units and writes its half of
+/// the next h, then the two meet at a barrier; the rows a core reads stay in its own L2 from step to
+/// step and from call to call. The helper is one persistent thread, created on first use: it spins
+/// briefly between steps and between calls, then blocks, so an idle network does not burn a core.
+/// A unit's arithmetic does not depend on the thread that computes it: one and two threads give
+/// bitwise identical results. If the helper has not started by the time the caller finishes its
+/// first step (a busy machine), the caller takes the whole call back and runs it alone.
+/// </para>
+/// <para>
+/// A call allocates nothing once the state buffers have been sized (on first use). An instance
+/// serves one call at a time, like the network that owns it. <see cref="Dispose"/> stops the helper.
+/// </para>
+/// </remarks>
+public sealed unsafe class RecurrentRunner : IDisposable
+{
+    private Worker _worker = new();
+    private int _threads = 1;
+    private bool _disposed;
+
+    /// <summary>Whether this hardware has the SIMD step (256-bit vectors); when it does not, callers keep their generic path.</summary>
+    public static bool IsSupported => RecurrentStep.IsSupported;
+
+    /// <summary>
+    /// Threads a call uses: 1 (default) or 2. With 2, a helper thread is started on first use and
+    /// each thread owns half of the hidden units; setting 1 again stops the helper thread (and waits
+    /// for it to exit). Results do not depend on this setting.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
+    /// <exception cref="ObjectDisposedException">Set to 2 after <see cref="Dispose"/>.</exception>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            if (value is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(value), value, "RecurrentThreads must be 1 or 2.");
+            ObjectDisposedException.ThrowIf(value == 2 && _disposed, this);
+            if (value == 1 && _worker.Started)
+            {
+                _worker.Stop(join: true);
+                _worker = new Worker();
+            }
+            _threads = value;
+        }
+    }
+
+    /// <summary>Finalizer: stops the helper thread of a runner that was not disposed.</summary>
+    ~RecurrentRunner() => _worker.Stop(join: false);
+
+    /// <summary>Stops the helper thread (if one was started) and waits for it to exit. Calls made afterwards run on one thread.</summary>
+    public void Dispose()
+    {
+        _threads = 1;
+        _disposed = true;
+        _worker.Stop(join: true);
+        GC.SuppressFinalize(this);
+    }
+
+    // h_t = act(x_t + h_{t−1}·W_hhᵀ + b_hh), t = 0 … length−1 (positions reversed when `reverse`).
+    /// <summary>Elman RNN layer over one sequence: <c>h = act(x + h·W_hhᵀ + b_hh)</c> per step.</summary>
+    /// <param name="weightHh">W_hh [H × H], PyTorch layout.</param>
+    /// <param name="biasHh">b_hh [H].</param>
+    /// <param name="inputProjection">x·W_ihᵀ + b_ih of every position [≥ length × H].</param>
+    /// <param name="hidden">[H]: the initial hidden state on entry, the final one on return.</param>
+    /// <param name="output">Receives h of position p at <c>p·outputStride</c> (H values).</param>
+    /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
+    /// <param name="length">Positions to run (≥ 1).</param>
+    /// <param name="reverse">Run from the last position to the first (the reverse direction of a bidirectional layer).</param>
+    /// <param name="relu">ReLU instead of tanh.</param>
+    public void Rnn(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden,
+        Span<float> output, int outputStride, int length, bool reverse, bool relu) =>
+        Run(relu ? RecurrentStep.Cell.RnnRelu : RecurrentStep.Cell.Rnn, 1, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse);
+
+    // gates i, f, g, o; c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t)
+    /// <summary>LSTM layer over one sequence (gates i, f, g, o).</summary>
+    /// <param name="weightHh">W_hh [4H × H], PyTorch layout.</param>
+    /// <param name="biasHh">b_hh [4H].</param>
+    /// <param name="inputProjection">x·W_ihᵀ + b_ih of every position [≥ length × 4H].</param>
+    /// <param name="hidden">[H]: the initial hidden state on entry, the final one on return.</param>
+    /// <param name="cell">[H]: the initial cell state on entry, the final one on return.</param>
+    /// <param name="output">Receives h of position p at <c>p·outputStride</c> (H values).</param>
+    /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
+    /// <param name="length">Positions to run (≥ 1).</param>
+    /// <param name="reverse">Run from the last position to the first.</param>
+    public void Lstm(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden, Span<float> cell,
+        Span<float> output, int outputStride, int length, bool reverse)
+    {
+        if (cell.Length != hidden.Length) throw new ArgumentException($"The cell state holds {cell.Length} values; the hidden state holds {hidden.Length}.", nameof(cell));
+        Run(RecurrentStep.Cell.Lstm, 4, weightHh, biasHh, inputProjection, hidden, cell, output, outputStride, length, reverse);
+    }
+
+    // gates r, z, n; n = tanh(x_n + r⊙(W_hn·h + b_hn)), h_t = (1−z)⊙n + z⊙h_{t−1}
+    /// <summary>GRU layer over one sequence (gates r, z, n; reset applied after the recurrent product, PyTorch's GRU).</summary>
+    /// <param name="weightHh">W_hh [3H × H], PyTorch layout.</param>
+    /// <param name="biasHh">b_hh [3H].</param>
+    /// <param name="inputProjection">x·W_ihᵀ + b_ih of every position [≥ length × 3H].</param>
+    /// <param name="hidden">[H]: the initial hidden state on entry, the final one on return.</param>
+    /// <param name="output">Receives h of position p at <c>p·outputStride</c> (H values).</param>
+    /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
+    /// <param name="length">Positions to run (≥ 1).</param>
+    /// <param name="reverse">Run from the last position to the first.</param>
+    public void Gru(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden,
+        Span<float> output, int outputStride, int length, bool reverse) =>
+        Run(RecurrentStep.Cell.Gru, 3, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse);
+
+    // ───────────────────────────── one call ─────────────────────────────
+
+    // What both threads read during a call; written by the caller before the call is posted.
+    private struct Job
+    {
+        public RecurrentStep.Cell Cell;
+        public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its block-order copy)
+        public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks;
+        public bool Reverse, Blocked;
+    }
+
+    /// <summary>Calls of at least this many steps first copy W_hh into block order (each thread its own blocks).</summary>
+    internal static int BlockedMinimumSteps = 4;
+
+    private float[] _blocked = [];
+
+    private static readonly long MaxPatienceTicks = Stopwatch.Frequency / 5_000; // 200 µs
+
+    private float[] _h = [];   // two pinned h buffers [2 × stride], each padded to whole blocks and to a cache line
+    private int _hStride;
+    private Job _job;
+
+    /// <summary>Tests: never take a call back from the helper, wait for it to join (so the two-thread path surely runs).</summary>
+    internal bool WaitForHelper { get; set; }
+
+    /// <summary>Test hook: called as (thread, step) at the start of every step's work; may throw.</summary>
+    internal Action<int, int>? StepHook { get; set; }
+
+    private void Run(RecurrentStep.Cell cell, int gates, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection,
+        Span<float> hidden, Span<float> cellState, Span<float> output, int outputStride, int length, bool reverse)
+    {
+        int n = hidden.Length;
+        if (!IsSupported) throw new PlatformNotSupportedException("The batch-1 recurrent step needs 256-bit SIMD; check RecurrentRunner.IsSupported.");
+        if (n == 0) throw new ArgumentException("The hidden state is empty.", nameof(hidden));
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputStride, n);
+        CheckLength(weightHh.Length, (long)gates * n * n, nameof(weightHh));
+        CheckLength(biasHh.Length, (long)gates * n, nameof(biasHh));
+        if (inputProjection.Length < (long)length * gates * n) throw new ArgumentException($"The input projection holds {inputProjection.Length} values; {length} positions need {(long)length * gates * n}.", nameof(inputProjection));
+        if (output.Length < (long)(length - 1) * outputStride + n) throw new ArgumentException($"The output holds {output.Length} values; {length} positions {outputStride} apart need {(long)(length - 1) * outputStride + n}.", nameof(output));
+
+        EnsureState(n);
+        bool blocked = length >= BlockedMinimumSteps;
+        int blockedLength = RecurrentStep.Blocks(n) * RecurrentStep.Block * gates * n + 16; // + a cache line for alignment
+        if (blocked && _blocked.Length < blockedLength) _blocked = GC.AllocateArray<float>(blockedLength, pinned: true);
+        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, bw = _blocked)
+        {
+            // The two h buffers: the current step reads one and writes the other.
+            float* h0 = (float*)(((nint)hb + 63) & ~(nint)63);
+            new ReadOnlySpan<float>(h, n).CopyTo(new Span<float>(h0, n));
+            int blocks = RecurrentStep.Blocks(n);
+            _job = new Job
+            {
+                Cell = cell, W = blocked ? (float*)(((nint)bw + 63) & ~(nint)63) : w, Source = w, Blocked = blocked, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
+                Hidden = n, Gates = gates, Length = length, OutputStride = outputStride, Blocks = blocks,
+                SplitBlock = (blocks + 1) / 2, Reverse = reverse,
+            };
+            if (_threads == 2 && blocks >= 2) RunTwo();
+            else Steps(ref _job, 0, 0, blocks, length, thread: -1);
+            float* final = (length & 1) == 0 ? h0 : h0 + _hStride;
+            new ReadOnlySpan<float>(final, n).CopyTo(hidden);
+        }
+    }
+
+    private static void CheckLength(int actual, long expected, string name)
+    {
+        if (actual != expected) throw new ArgumentException($"'{name}' holds {actual} values; {expected} are expected.", name);
+    }
+
+    private void EnsureState(int n)
+    {
+        int stride = (RecurrentStep.Blocks(n) * RecurrentStep.Block + 15) & ~15; // whole blocks, whole cache lines
+        if (stride == _hStride) return;
+        _h = GC.AllocateArray<float>(2 * stride + 16, pinned: true);
+        _hStride = stride;
+    }
+
+    // Steps [first, last) over blocks [block0, block1) on one thread; `thread` ≥ 0 meets the other
+    // thread at a barrier after every step (-1: alone).
+    private void Steps(ref Job job, int first, int block0, int block1, int last, int thread)
+    {
+        Action<int, int>? hook = StepHook;
+        if (first == 0 && job.Blocked) RecurrentStep.CopyBlocks(job.W, job.Source, job.Gates, job.Hidden, block0, block1);
+        for (int s = first; s < last; s++)
+        {
+            hook?.Invoke(Math.Max(thread, 0), s);
+            int position = job.Reverse ? job.Length - 1 - s : s;
+            float* hCur = (s & 1) == 0 ? job.H0 : job.H1, hNext = (s & 1) == 0 ? job.H1 : job.H0;
+            RecurrentStep.Run(job.Cell, job.W, job.Blocked, job.Bias, job.X + (nint)position * job.Gates * job.Hidden, hCur, hNext, job.C,
+                job.Output + (nint)position * job.OutputStride, job.Hidden, block0, block1);
+            if (thread >= 0 && !_worker.Arrive(thread, s + 1)) return;
+        }
+    }
+
+    // Caller: blocks [0, split); helper: [split, blocks). If the helper has not claimed the call soon
+    // after the caller's first step — while joining would still save time — the caller takes it back
+    // and runs everything alone.
+    private void RunTwo()
+    {
+        _worker.EnsureStarted(this);
+        long start = Stopwatch.GetTimestamp();
+        _worker.Post(this);
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            Steps(ref _job, 0, 0, _job.SplitBlock, 1, thread: -1);
+            long now = Stopwatch.GetTimestamp();
+            long patience = WaitForHelper ? long.MaxValue : Math.Min((now - start) * (_job.Length - 1) / 4, MaxPatienceTicks);
+            while (!_worker.Claimed && Stopwatch.GetTimestamp() - now < patience) Thread.SpinWait(1);
+            if (_worker.TryTakeBack())
+            {
+                Steps(ref _job, 0, _job.SplitBlock, _job.Blocks, 1, thread: -1);
+                Steps(ref _job, 1, 0, _job.Blocks, _job.Length, thread: -1);
+                return;
+            }
+            if (_worker.Arrive(0, 1)) Steps(ref _job, 1, 0, _job.SplitBlock, _job.Length, thread: 0);
+        }
+        catch (Exception e)
+        {
+            error = ExceptionDispatchInfo.Capture(e);
+            if (!_worker.TryTakeBack()) _worker.Abort();
+        }
+        finally
+        {
+            // The helper must be done with the call before its memory is unpinned, whatever happened.
+            _worker.WaitDone();
+        }
+        error?.Throw();
+        _worker.ThrowIfFaulted();
+    }
+
+    // Helper side of a call.
+    private void Serve()
+    {
+        Steps(ref _job, 0, _job.SplitBlock, _job.Blocks, _job.Length, thread: 1);
+    }
+
+    // ───────────────────────────── the helper thread ─────────────────────────────
+
+    // Owns the thread and the handshake; the thread references only this object (and the runner
+    // while a call is in flight), so an undisposed runner can still be finalized, which stops it.
+    private sealed class Worker
+    {
+        private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;   // 100 µs of polling before blocking
+        private static readonly long YieldTicks = Stopwatch.Frequency / 1_000;   // then yield, then sleep, inside a call
+
+        private const int Posted = 1, Taken = 2, Done = 3;
+        private readonly SemaphoreSlim _wake = new(0);
+        private readonly Counters _counters = new();
+        private Thread? _thread;
+        private RecurrentRunner? _runner;
+        private int _ticket, _state, _sleeping, _stopping, _aborted;
+        private ExceptionDispatchInfo? _error;
+
+        public bool Stopped => Volatile.Read(ref _stopping) != 0;
+
+        public bool Started => _thread is not null;
+
+        public void EnsureStarted(RecurrentRunner runner)
+        {
+            ObjectDisposedException.ThrowIf(Stopped, runner);
+            if (_thread is not null) return;
+            _thread = new Thread(Loop) { IsBackground = true, Name = "RnnGen recurrent helper" };
+            _thread.Start();
+        }
+
+        public void Post(RecurrentRunner runner)
+        {
+            _runner = runner;
+            _error = null;
+            _aborted = 0;
+            _counters.Reset();
+            int ticket = _ticket + 1;
+            Volatile.Write(ref _state, ticket * 4 + Posted);
+            Volatile.Write(ref _ticket, ticket);
+            if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1) _wake.Release();
+        }
+
+        public bool TryTakeBack()
+        {
+            if (Interlocked.CompareExchange(ref _state, _ticket * 4 + Done, _ticket * 4 + Posted) != _ticket * 4 + Posted) return false;
+            _runner = null;
+            return true;
+        }
+
+        public void Abort() => Volatile.Write(ref _aborted, 1);
+
+        public bool Claimed => Volatile.Read(ref _state) != _ticket * 4 + Posted;
+
+        public void WaitDone()
+        {
+            int done = _ticket * 4 + Done;
+            long start = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _state) != done) Pause(start);
+        }
+
+        public void ThrowIfFaulted() => _error?.Throw();
+
+        // Thread `thread` has finished step `count` − 1; waits for the other one. False: the call was
+        // aborted (the other thread failed), stop working on it.
+        public bool Arrive(int thread, int count)
+        {
+            _counters.Publish(thread, count);
+            long start = Stopwatch.GetTimestamp();
+            while (_counters.Read(1 - thread) < count)
+            {
+                if (Volatile.Read(ref _aborted) != 0) return false;
+                Pause(start);
+            }
+            return Volatile.Read(ref _aborted) == 0;
+        }
+
+        // Spin, then yield, then sleep: a wait that lasts (the other thread is not running) stops burning the core.
+        private static void Pause(long start)
+        {
+            long waited = Stopwatch.GetTimestamp() - start;
+            if (waited < SpinTicks) Thread.SpinWait(8);
+            else if (waited < YieldTicks) Thread.Yield();
+            else Thread.Sleep(1);
+        }
+
+        public void Stop(bool join)
+        {
+            if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
+            Thread? thread = _thread;
+            if (thread is null) return;
+            Interlocked.Exchange(ref _sleeping, 0);
+            _wake.Release();
+            if (join && thread != Thread.CurrentThread) thread.Join();
+        }
+
+        private void Loop()
+        {
+            int seen = 0;
+            while (true)
+            {
+                // Poll for a while, then park; Post (or Stop) wakes a parked helper.
+                long start = Stopwatch.GetTimestamp();
+                while (Volatile.Read(ref _ticket) == seen && !Stopped && Stopwatch.GetTimestamp() - start < SpinTicks) Thread.SpinWait(1);
+                if (Volatile.Read(ref _ticket) == seen && !Stopped)
+                {
+                    Interlocked.Exchange(ref _sleeping, 1);
+                    // A call posted between the poll and the flag: take it unless the caller already
+                    // cleared the flag, in which case its Release is on the way and must be consumed.
+                    if ((Volatile.Read(ref _ticket) == seen && !Stopped) || Interlocked.CompareExchange(ref _sleeping, 0, 1) != 1)
+                        _wake.Wait();
+                }
+                if (Stopped) return;
+                seen = Volatile.Read(ref _ticket);
+                if (Interlocked.CompareExchange(ref _state, seen * 4 + Taken, seen * 4 + Posted) != seen * 4 + Posted) continue;
+                try
+                {
+                    _runner!.Serve();
+                }
+                catch (Exception e)
+                {
+                    _error = ExceptionDispatchInfo.Capture(e);
+                    Abort();
+                }
+                _runner = null; // between calls the thread keeps no runner alive (its finalizer stops the thread)
+                Volatile.Write(ref _state, seen * 4 + Done);
+            }
+        }
+    }
+
+    // The two step counters, each on its own cache line.
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct CounterLines
+    {
+        [FieldOffset(64)] public int Thread0;
+        [FieldOffset(128)] public int Thread1;
+    }
+
+    private sealed class Counters
+    {
+        private CounterLines _lines;
+        public void Reset() { _lines.Thread0 = 0; _lines.Thread1 = 0; }
+        public void Publish(int thread, int count)
+        {
+            if (thread == 0) Volatile.Write(ref _lines.Thread0, count);
+            else Volatile.Write(ref _lines.Thread1, count);
+        }
+        public int Read(int thread) => thread == 0 ? Volatile.Read(ref _lines.Thread0) : Volatile.Read(ref _lines.Thread1);
+    }
+}

@@ -1,0 +1,238 @@
+using System;
+using System.Threading;
+using RnnGen.Kernels;
+using Xunit;
+
+namespace RnnGen.Tests.Kernels;
+
+/// <summary>The batch-1 recurrent kernel against its scalar reference, and its two-thread mode against one thread.</summary>
+public class RecurrentRunnerTests
+{
+    public enum Kind { Rnn, RnnRelu, Lstm, Gru }
+
+    private static int Gates(Kind kind) => kind switch { Kind.Lstm => 4, Kind.Gru => 3, _ => 1 };
+
+    private sealed class Layer
+    {
+        public required Kind Kind;
+        public required int Hidden, Length, Stride;
+        public required bool Reverse;
+        public required float[] W, Bias, X, H0, C0;
+    }
+
+    private static Layer Make(Kind kind, int hidden, int length, bool reverse, ulong seed)
+    {
+        int g = Gates(kind);
+        var random = new SeededRandom(seed);
+        float bound = 1f / MathF.Sqrt(hidden);
+        var layer = new Layer
+        {
+            Kind = kind, Hidden = hidden, Length = length, Stride = 2 * hidden + 3, Reverse = reverse,
+            W = new float[g * hidden * hidden], Bias = new float[g * hidden], X = new float[length * g * hidden],
+            H0 = new float[hidden], C0 = new float[hidden],
+        };
+        random.FillUniform(layer.W, -bound, bound);
+        random.FillUniform(layer.Bias, -bound, bound);
+        random.FillUniform(layer.X, -1.5f, 1.5f);
+        random.FillUniform(layer.H0, -1f, 1f);
+        random.FillUniform(layer.C0, -1f, 1f);
+        return layer;
+    }
+
+    // Runs the layer; returns (output, final h, final c). Output cells between the strided rows must stay untouched (NaN).
+    private static (float[] Output, float[] H, float[] C) Run(Layer l, RecurrentRunner? runner)
+    {
+        var output = new float[(l.Length - 1) * l.Stride + l.Hidden + 5];
+        Array.Fill(output, float.NaN);
+        float[] h = (float[])l.H0.Clone(), c = (float[])l.C0.Clone();
+        switch (l.Kind)
+        {
+            case Kind.Lstm:
+                if (runner is null) RecurrentReference.Lstm(l.W, l.Bias, l.X, h, c, output, l.Stride, l.Length, l.Reverse);
+                else runner.Lstm(l.W, l.Bias, l.X, h, c, output, l.Stride, l.Length, l.Reverse);
+                break;
+            case Kind.Gru:
+                if (runner is null) RecurrentReference.Gru(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse);
+                else runner.Gru(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse);
+                break;
+            default:
+                bool relu = l.Kind == Kind.RnnRelu;
+                if (runner is null) RecurrentReference.Rnn(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse, relu);
+                else runner.Rnn(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse, relu);
+                break;
+        }
+        return (output, h, c);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (float.IsNaN(expected[i])) { Assert.True(float.IsNaN(actual[i]), $"{what}[{i}] was written: {actual[i]}"); continue; }
+            double error = Math.Abs(expected[i] - actual[i]) / Math.Max(1.0, Math.Abs(expected[i]));
+            Assert.True(error <= tolerance, $"{what}[{i}]: expected {expected[i]}, got {actual[i]} (error {error:E2})");
+        }
+    }
+
+    public static TheoryData<Kind, int> Shapes()
+    {
+        var data = new TheoryData<Kind, int>();
+        foreach (Kind kind in Enum.GetValues<Kind>())
+            foreach (int hidden in new[] { 1, 7, 8, 9, 16, 17, 33, 40, 100, 129 })
+                data.Add(kind, hidden);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesReference_OneAndTwoThreads_Bitwise(Kind kind, int hidden)
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        foreach (bool reverse in new[] { false, true })
+        {
+            Layer layer = Make(kind, hidden, length: 9, reverse, seed: (ulong)(hidden * 10 + (int)kind));
+            var expected = Run(layer, null);
+            using var one = new RecurrentRunner();
+            using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+            using var twoMayTakeBack = new RecurrentRunner { Threads = 2 };
+            bool helperRan = false;
+            two.StepHook = (thread, _) => { if (thread == 1) helperRan = true; };
+            var a = Run(layer, one);
+            var b = Run(layer, two);
+            var b2 = Run(layer, twoMayTakeBack);
+            Assert.Equal(hidden > RecurrentStep.Block, helperRan);
+            AssertClose(expected.Output, a.Output, 2e-5, "output");
+            AssertClose(expected.H, a.H, 2e-5, "final h");
+            if (kind == Kind.Lstm) AssertClose(expected.C, a.C, 2e-5, "final c");
+            Assert.Equal(a.Output, b.Output);
+            Assert.Equal(a.H, b.H);
+            Assert.Equal(a.C, b.C);
+            Assert.Equal(a.Output, b2.Output);
+            Assert.Equal(a.C, b2.C);
+        }
+    }
+
+    [Fact]
+    public void BlockOrderCopyOfTheWeight_GivesTheSameBitsAsReadingItInPlace()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        foreach (Kind kind in Enum.GetValues<Kind>())
+        {
+            Layer layer = Make(kind, 45, length: 9, reverse: true, seed: 8);
+            using var runner = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+            Assert.True(layer.Length >= RecurrentRunner.BlockedMinimumSteps);
+            var blocked = Run(layer, runner); // W_hh copied into block order first
+            int saved = RecurrentRunner.BlockedMinimumSteps;
+            RecurrentRunner.BlockedMinimumSteps = int.MaxValue; // (other tests running meanwhile must not care: the bits are the same)
+            try
+            {
+                var inPlace = Run(layer, runner);
+                Assert.Equal(inPlace.Output, blocked.Output);
+                Assert.Equal(inPlace.H, blocked.H);
+                Assert.Equal(inPlace.C, blocked.C);
+            }
+            finally
+            {
+                RecurrentRunner.BlockedMinimumSteps = saved;
+            }
+        }
+    }
+
+    [Fact]
+    public void RepeatedCallsOnTwoThreads_AndOneStepCalls_GiveTheSameBits()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer layer = Make(Kind.Lstm, 50, length: 1, reverse: false, seed: 3);
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        var expected = Run(layer, one);
+        for (int i = 0; i < 200; i++)
+        {
+            var actual = Run(layer, two);
+            Assert.Equal(expected.Output, actual.Output);
+            Assert.Equal(expected.C, actual.C);
+        }
+    }
+
+    [Fact]
+    public void FaultInTheHelper_SurfacesOnTheCaller_AndTheNextCallWorks()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer layer = Make(Kind.Gru, 160, length: 40, reverse: false, seed: 4);
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        var expected = Run(layer, one);
+        int helperSteps = 0;
+        two.StepHook = (thread, step) =>
+        {
+            if (thread != 1) return;
+            Interlocked.Increment(ref helperSteps);
+            if (step == 5) throw new InvalidOperationException("helper fault");
+        };
+        // The helper may not have started when the caller finishes its first step (it then takes the call back):
+        // repeat until the helper ran and failed.
+        for (int attempt = 0; attempt < 50 && Volatile.Read(ref helperSteps) == 0; attempt++)
+        {
+            try { Run(layer, two); }
+            catch (InvalidOperationException e) { Assert.Equal("helper fault", e.Message); break; }
+        }
+        Assert.True(Volatile.Read(ref helperSteps) > 0, "the helper never ran a step");
+        two.StepHook = null;
+        var after = Run(layer, two);
+        Assert.Equal(expected.Output, after.Output);
+        Assert.Equal(expected.H, after.H);
+    }
+
+    [Fact]
+    public void FaultInTheCaller_BetweenSteps_DoesNotDeadlock_AndTheNextCallWorks()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer layer = Make(Kind.Lstm, 48, length: 30, reverse: true, seed: 5);
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        var expected = Run(layer, one);
+        two.StepHook = (thread, step) => { if (thread == 0 && step == 7) throw new TimeoutException("caller fault"); };
+        for (int i = 0; i < 20; i++)
+            Assert.Throws<TimeoutException>(() => Run(layer, two));
+        two.StepHook = null;
+        var after = Run(layer, two);
+        Assert.Equal(expected.Output, after.Output);
+        Assert.Equal(expected.C, after.C);
+    }
+
+    [Fact]
+    public void Dispose_StopsTheHelper_AndLaterCallsRunOnOneThread()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer layer = Make(Kind.Rnn, 256, length: 60, reverse: false, seed: 6);
+        var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        Thread? helper = null;
+        two.StepHook = (thread, step) => { if (thread == 1) helper = Thread.CurrentThread; };
+        for (int attempt = 0; attempt < 50 && helper is null; attempt++) Run(layer, two);
+        Assert.NotNull(helper);
+        Assert.True(helper!.IsBackground);
+        two.Dispose();
+        Assert.False(helper.IsAlive);
+        Assert.Equal(1, two.Threads);
+        Assert.Throws<ObjectDisposedException>(() => two.Threads = 2);
+        using var one = new RecurrentRunner();
+        Assert.Equal(Run(layer, one).Output, Run(layer, two).Output);
+    }
+
+    [Fact]
+    public void RejectsBadArguments()
+    {
+        using var runner = new RecurrentRunner();
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Threads = 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Threads = 0);
+        if (!RecurrentRunner.IsSupported) return;
+        Layer l = Make(Kind.Lstm, 9, length: 3, reverse: false, seed: 7);
+        var output = new float[3 * 9];
+        Assert.Throws<ArgumentException>(() => runner.Lstm(l.W, l.Bias, l.X, l.H0, new float[8], output, 9, 3, false));
+        Assert.Throws<ArgumentException>(() => runner.Lstm(l.W.AsSpan(1), l.Bias, l.X, l.H0, l.C0, output, 9, 3, false));
+        Assert.Throws<ArgumentException>(() => runner.Lstm(l.W, l.Bias, l.X, l.H0, l.C0, output.AsSpan(1), 9, 3, false));
+        Assert.Throws<ArgumentException>(() => runner.Lstm(l.W, l.Bias, l.X.AsSpan(1), l.H0, l.C0, output, 9, 3, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Lstm(l.W, l.Bias, l.X, l.H0, l.C0, output, 8, 3, false));
+    }
+}
