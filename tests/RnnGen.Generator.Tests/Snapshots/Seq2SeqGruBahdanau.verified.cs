@@ -1127,6 +1127,7 @@ namespace Demo.Dates
             // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
             private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(384, 128), global::RnnGen.Kernels.Gemm.PackedLength(128, 384))];
             private int[] _tokens = global::System.Array.Empty<int>();
+            private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
             private int _rowCapacity, _batchCapacity, _batch, _steps;
             private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
             private float _inputDropout, _layerDropout;
@@ -1141,6 +1142,16 @@ namespace Demo.Dates
             /// <summary>Restarts the dropout masks' random sequence (training runs reproduce from a seed).</summary>
             /// <param name="seed">Seed of the dropout masks.</param>
             public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed);
+
+            /// <summary>
+            /// Threads for inference on a single sequence (batch 1): 1 (default) or 2. With 2, each
+            /// core owns half of the hidden units of every layer — their rows of W_hh stay in that core's cache — and the two meet once
+            /// per step; a helper thread is started on first use and parks when idle. Results are bitwise the same as with 1.
+            /// Setting 1 again stops the helper thread (so does collecting the network). Batches of two or more sequences and training
+            /// are not affected; replicas start at 1.
+            /// </summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
+            public int RecurrentThreads { get => _recurrent.Threads; set => _recurrent.Threads = value; }
 
             /// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>
             /// <param name="batch">Sequences in the batch.</param>
@@ -1282,32 +1293,39 @@ namespace Demo.Dates
 
                 // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
                 // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-                bool packed = steps > 1;
+                bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+                bool packed = steps > 1 && !batchOne;
                 global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(384, 128));
                 if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 384, 128);
 
                 // Time loop. Sequences shorter than s keep their final state untouched.
                 // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-                for (int s = 0; s < steps; s++)
+                // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+                if (batchOne)
+                    _recurrent.Gru(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 384), h, output, 256, lengths[0], reverse: false);
+                else
                 {
-                    int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                    // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
-                    global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
-                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 384, 128, accumulate: true);
-                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 384, 128, accumulate: true);
-
-                    // Fused gate activations and state update, one sequence at a time.
-                    for (int b = 0; b < active; b++)
+                    for (int s = 0; s < steps; s++)
                     {
-                        int length = lengths[b];
-                        if (s >= length) continue;
-                        int row = b * steps + s;
-                        global::System.Span<float> hb = h.Slice(b * 128, 128);
-                        global::System.Span<float> g = gates.Slice(row * 384, 384);
-                        if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 128, 128));
-                        global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 128, 128), g, hProj.Slice(b * 384, 384), hb);
-                        hb.CopyTo(output.Slice(row * 256 + 0, 128));
+                        int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
+                        // Recurrent projection of the running sequences: hProj = h · weight_hh_l0ᵀ + bias_hh_l0.
+                        global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0, active);
+                        if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 384, 128, accumulate: true);
+                        else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 384, 128, accumulate: true);
+
+                        // Fused gate activations and state update, one sequence at a time.
+                        for (int b = 0; b < active; b++)
+                        {
+                            int length = lengths[b];
+                            if (s >= length) continue;
+                            int row = b * steps + s;
+                            global::System.Span<float> hb = h.Slice(b * 128, 128);
+                            global::System.Span<float> g = gates.Slice(row * 384, 384);
+                            if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 128, 128));
+                            global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 128, 128), g, hProj.Slice(b * 384, 384), hb);
+                            hb.CopyTo(output.Slice(row * 256 + 0, 128));
+                        }
                     }
                 }
 
@@ -1334,32 +1352,39 @@ namespace Demo.Dates
 
                 // The recurrent weight is read every step: pack weight_hh_l0_reverseᵀ once into the kernel's layout
                 // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-                bool packed = steps > 1;
+                bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+                bool packed = steps > 1 && !batchOne;
                 global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(384, 128));
                 if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0Reverse, 384, 128);
 
                 // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
                 // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-                for (int s = 0; s < steps; s++)
+                // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+                if (batchOne)
+                    _recurrent.Gru(WeightHhL0Reverse, BiasHhL0Reverse, gates.Slice(0, lengths[0] * 384), h, output.Slice(128), 256, lengths[0], reverse: true);
+                else
                 {
-                    int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
-                    // Recurrent projection of the running sequences: hProj = h · weight_hh_l0_reverseᵀ + bias_hh_l0_reverse.
-                    global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0Reverse, active);
-                    if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 384, 128, accumulate: true);
-                    else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 384, 128, accumulate: true);
-
-                    // Fused gate activations and state update, one sequence at a time.
-                    for (int b = 0; b < active; b++)
+                    for (int s = 0; s < steps; s++)
                     {
-                        int length = lengths[b];
-                        if (s >= length) continue;
-                        int row = b * steps + (length - 1 - s);
-                        global::System.Span<float> hb = h.Slice(b * 128, 128);
-                        global::System.Span<float> g = gates.Slice(row * 384, 384);
-                        if (training) hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 128, 128));
-                        global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0Reverse.AsSpan(row * 128, 128), g, hProj.Slice(b * 384, 384), hb);
-                        hb.CopyTo(output.Slice(row * 256 + 128, 128));
+                        int active = global::RnnGen.Kernels.Rows.ActiveRows(lengths, s, sorted);
+                        // Recurrent projection of the running sequences: hProj = h · weight_hh_l0_reverseᵀ + bias_hh_l0_reverse.
+                        global::RnnGen.Kernels.Rows.SetBias(hProj, BiasHhL0Reverse, active);
+                        if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 384, 128, accumulate: true);
+                        else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 384, 128, accumulate: true);
+
+                        // Fused gate activations and state update, one sequence at a time.
+                        for (int b = 0; b < active; b++)
+                        {
+                            int length = lengths[b];
+                            if (s >= length) continue;
+                            int row = b * steps + (length - 1 - s);
+                            global::System.Span<float> hb = h.Slice(b * 128, 128);
+                            global::System.Span<float> g = gates.Slice(row * 384, 384);
+                            if (training) hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 128, 128));
+                            global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0Reverse.AsSpan(row * 128, 128), g, hProj.Slice(b * 384, 384), hb);
+                            hb.CopyTo(output.Slice(row * 256 + 128, 128));
+                        }
                     }
                 }
 
