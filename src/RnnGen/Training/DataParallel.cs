@@ -4,7 +4,12 @@ using System.Threading.Tasks;
 
 namespace RnnGen.Training;
 
-/// <summary>Computes the loss and accumulates gradients for rows [start, start + count) of a batch on one replica.</summary>
+/// <summary>
+/// Computes the loss and accumulates gradients for sequences [start, start + count) of a batch on one replica.
+/// With batch-first tensors those sequences are one contiguous slice of the arrays; with
+/// <see cref="SequenceLayout.TimeMajor"/> tensors they are not, and the step gathers its sequences
+/// from each time step (or the caller keeps a batch-first copy for sharding).
+/// </summary>
 /// <typeparam name="TNetwork">The generated network type.</typeparam>
 /// <param name="replica">The network instance to use (shares parameters with the primary; own gradients and workspace).</param>
 /// <param name="start">First sequence of the shard within the batch.</param>
