@@ -83,22 +83,13 @@ internal static class NetworkPlanner
 {
     public static NetworkPlan Plan(NetworkSpec spec)
     {
-        int gates = spec.Cell switch { Cell.Lstm => 4, Cell.Gru => 3, _ => 1 };
+        int gates = TensorTable.GatesOf(spec.Cell);
         int directions = spec.Bidirectional ? 2 : 1;
         int h = spec.HiddenSize, gh = gates * h;
-        var tensors = new List<TensorPlan>();
-        int offset = 0;
-        TensorPlan Add(string key, string property, InitKind init, int fanIn, string description, params int[] shape)
-        {
-            var t = new TensorPlan(key, property, offset, shape.ToEquatableArray(), init, fanIn, description);
-            long end = (long)offset + t.Length;
-            offset = end > int.MaxValue ? int.MaxValue : (int)end;
-            tensors.Add(t);
-            return t;
-        }
+        var table = new TensorTable();
 
         TensorPlan? embedding = spec.VocabularySize > 0
-            ? Add("embedding.weight", "EmbeddingWeight", InitKind.Normal, 0, "token embedding, one row per token id", spec.VocabularySize, spec.InputSize)
+            ? table.Add("embedding.weight", "EmbeddingWeight", InitKind.Normal, 0, "token embedding, one row per token id", spec.VocabularySize, spec.InputSize)
             : null;
 
         var layers = new List<LayerPlan>();
@@ -111,12 +102,12 @@ internal static class NetworkPlanner
                 string key = l.ToString(CultureInfo.InvariantCulture) + (d == 1 ? "_reverse" : "");
                 string prop = "L" + l.ToString(CultureInfo.InvariantCulture) + (d == 1 ? "Reverse" : "");
                 string where = $"layer {l}{(d == 1 ? " (reverse)" : "")}";
-                var wih = Add("weight_ih_l" + key, "WeightIh" + prop, InitKind.UniformHidden, h, $"input-to-hidden weights of {where}, gates {GateList(spec.Cell)} stacked", gh, input);
-                var whh = Add("weight_hh_l" + key, "WeightHh" + prop, InitKind.UniformHidden, h, $"hidden-to-hidden weights of {where}", gh, h);
-                var bih = Add("bias_ih_l" + key, "BiasIh" + prop, InitKind.UniformHidden, h, $"input-to-hidden bias of {where}", gh);
-                var bhh = Add("bias_hh_l" + key, "BiasHh" + prop, InitKind.UniformHidden, h, $"hidden-to-hidden bias of {where}", gh);
+                var wih = table.Add("weight_ih_l" + key, "WeightIh" + prop, InitKind.UniformHidden, h, $"input-to-hidden weights of {where}, gates {GateList(spec.Cell)} stacked", gh, input);
+                var whh = table.Add("weight_hh_l" + key, "WeightHh" + prop, InitKind.UniformHidden, h, $"hidden-to-hidden weights of {where}", gh, h);
+                var bih = table.Add("bias_ih_l" + key, "BiasIh" + prop, InitKind.UniformHidden, h, $"input-to-hidden bias of {where}", gh);
+                var bhh = table.Add("bias_hh_l" + key, "BiasHh" + prop, InitKind.UniformHidden, h, $"hidden-to-hidden bias of {where}", gh);
                 TensorPlan? peephole = spec.Peepholes
-                    ? Add("weight_peephole_l" + key, "WeightPeephole" + prop, InitKind.UniformHidden, h, $"peephole weights of {where}, blocks i, f, o", 3 * h)
+                    ? table.Add("weight_peephole_l" + key, "WeightPeephole" + prop, InitKind.UniformHidden, h, $"peephole weights of {where}, blocks i, f, o", 3 * h)
                     : null;
                 layers.Add(new LayerPlan(l, d == 1, input, wih, whh, bih, bhh, peephole));
                 flops += 2L * gh * (input + h);
@@ -127,8 +118,8 @@ internal static class NetworkPlanner
         if (spec.OutputSize > 0)
         {
             int fanIn = directions * h;
-            headWeight = Add("head.weight", "HeadWeight", InitKind.UniformFanIn, fanIn, "output head weights (logits = output · Wᵀ + b)", spec.OutputSize, fanIn);
-            headBias = Add("head.bias", "HeadBias", InitKind.UniformFanIn, fanIn, "output head bias", spec.OutputSize);
+            headWeight = table.Add("head.weight", "HeadWeight", InitKind.UniformFanIn, fanIn, "output head weights (logits = output · Wᵀ + b)", spec.OutputSize, fanIn);
+            headBias = table.Add("head.bias", "HeadBias", InitKind.UniformFanIn, fanIn, "output head bias", spec.OutputSize);
             flops += 2L * spec.OutputSize * fanIn;
         }
 
@@ -139,7 +130,7 @@ internal static class NetworkPlanner
             + (spec.Peepholes ? " peepholes" : "");
 
         return new NetworkPlan(spec, gates, directions, layers.ToEquatableArray(), embedding, headWeight, headBias,
-            tensors.ToEquatableArray(), offset, flops, signature);
+            table.ToArray(), table.Offset, flops, signature);
     }
 
     private static string GateList(Cell cell) => cell switch { Cell.Lstm => "i, f, g, o", Cell.Gru => "r, z, n", _ => "(one gate)" };

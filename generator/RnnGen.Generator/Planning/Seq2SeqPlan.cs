@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using RnnGen.Generator.Parsing;
 
@@ -65,20 +66,11 @@ internal static class Seq2SeqPlanner
     public static Seq2SeqPlan Plan(Seq2SeqSpec spec)
     {
         NetworkPlan encoder = NetworkPlanner.Plan(spec.Encoder);
-        var tensors = new List<TensorPlan>();
-        foreach (TensorPlan t in encoder.Tensors)
-            tensors.Add(t with { Key = "encoder." + t.Key, Property = "Encoder" + t.Property });
-        int offset = encoder.ParameterCount;
-        TensorPlan Add(string key, string property, InitKind init, int fanIn, string description, params int[] shape)
-        {
-            var t = new TensorPlan(key, property, offset, shape.ToEquatableArray(), init, fanIn, description);
-            long end = (long)offset + t.Length;
-            offset = end > int.MaxValue ? int.MaxValue : (int)end;
-            tensors.Add(t);
-            return t;
-        }
+        // The encoder's tensors come first, at the offsets its nested class reads them at.
+        var table = new TensorTable(
+            encoder.Tensors.Select(t => t with { Key = "encoder." + t.Key, Property = "Encoder" + t.Property }), encoder.ParameterCount);
 
-        int gates = spec.DecoderCell switch { Cell.Lstm => 4, Cell.Gru => 3, _ => 1 };
+        int gates = TensorTable.GatesOf(spec.DecoderCell);
         int h = spec.DecoderHiddenSize, gh = gates * h, e = encoder.LayerOutputSize, v = spec.TargetVocabularySize;
         bool attention = spec.Attention != Attention.None;
         long flops = 0;
@@ -91,23 +83,23 @@ internal static class Seq2SeqPlanner
             for (int k = 0; k < spec.DecoderLayers; k++)
             {
                 string l = k.ToString(CultureInfo.InvariantCulture);
-                bridgeW.Add(Add("bridge.weight_l" + l, "BridgeWeightL" + l, InitKind.UniformFanIn, e,
+                bridgeW.Add(table.Add("bridge.weight_l" + l, "BridgeWeightL" + l, InitKind.UniformFanIn, e,
                     $"bridge to decoder layer {k} from the final state of encoder layer {System.Math.Min(k, spec.Encoder.Layers - 1)}" + (spec.DecoderCell == Cell.Lstm ? " (rows: h, then c)" : ""), rows, e));
-                bridgeB.Add(Add("bridge.bias_l" + l, "BridgeBiasL" + l, InitKind.UniformFanIn, e, $"bridge bias of decoder layer {k}", rows));
+                bridgeB.Add(table.Add("bridge.bias_l" + l, "BridgeBiasL" + l, InitKind.UniformFanIn, e, $"bridge bias of decoder layer {k}", rows));
             }
         }
 
-        TensorPlan embedding = Add("decoder.embedding.weight", "DecoderEmbeddingWeight", InitKind.Normal, 0, "target token embedding, one row per token id", v, spec.DecoderInputSize);
+        TensorPlan embedding = table.Add("decoder.embedding.weight", "DecoderEmbeddingWeight", InitKind.Normal, 0, "target token embedding, one row per token id", v, spec.DecoderInputSize);
         var layers = new List<LayerPlan>();
         for (int k = 0; k < spec.DecoderLayers; k++)
         {
             int input = k == 0 ? spec.DecoderInputSize + (attention ? h : 0) : h;
             string key = k.ToString(CultureInfo.InvariantCulture);
             string where = $"decoder layer {k}";
-            var wih = Add("decoder.weight_ih_l" + key, "DecoderWeightIhL" + key, InitKind.UniformHidden, h, $"input-to-hidden weights of {where}" + (k == 0 && attention ? ", columns [embedding; previous attentional state]" : ""), gh, input);
-            var whh = Add("decoder.weight_hh_l" + key, "DecoderWeightHhL" + key, InitKind.UniformHidden, h, $"hidden-to-hidden weights of {where}", gh, h);
-            var bih = Add("decoder.bias_ih_l" + key, "DecoderBiasIhL" + key, InitKind.UniformHidden, h, $"input-to-hidden bias of {where}", gh);
-            var bhh = Add("decoder.bias_hh_l" + key, "DecoderBiasHhL" + key, InitKind.UniformHidden, h, $"hidden-to-hidden bias of {where}", gh);
+            var wih = table.Add("decoder.weight_ih_l" + key, "DecoderWeightIhL" + key, InitKind.UniformHidden, h, $"input-to-hidden weights of {where}" + (k == 0 && attention ? ", columns [embedding; previous attentional state]" : ""), gh, input);
+            var whh = table.Add("decoder.weight_hh_l" + key, "DecoderWeightHhL" + key, InitKind.UniformHidden, h, $"hidden-to-hidden weights of {where}", gh, h);
+            var bih = table.Add("decoder.bias_ih_l" + key, "DecoderBiasIhL" + key, InitKind.UniformHidden, h, $"input-to-hidden bias of {where}", gh);
+            var bhh = table.Add("decoder.bias_hh_l" + key, "DecoderBiasHhL" + key, InitKind.UniformHidden, h, $"hidden-to-hidden bias of {where}", gh);
             layers.Add(new LayerPlan(k, false, input, wih, whh, bih, bhh, null));
             flops += 2L * gh * (input + h);
         }
@@ -116,23 +108,23 @@ internal static class Seq2SeqPlanner
         switch (spec.Attention)
         {
             case Attention.LuongGeneral:
-                general = Add("decoder.attention.weight", "AttentionWeight", InitKind.UniformFanIn, e, "Luong general score matrix W_a (keys = W_a·encoder output)", h, e);
+                general = table.Add("decoder.attention.weight", "AttentionWeight", InitKind.UniformFanIn, e, "Luong general score matrix W_a (keys = W_a·encoder output)", h, e);
                 break;
             case Attention.Bahdanau:
-                wq = Add("decoder.attention.w_q", "AttentionQueryWeight", InitKind.UniformFanIn, h, "Bahdanau query projection W_q", h, h);
-                wk = Add("decoder.attention.w_k", "AttentionKeyWeight", InitKind.UniformFanIn, e, "Bahdanau key projection W_k", h, e);
-                sv = Add("decoder.attention.v", "AttentionScoreVector", InitKind.UniformFanIn, h, "Bahdanau score vector v", h);
+                wq = table.Add("decoder.attention.w_q", "AttentionQueryWeight", InitKind.UniformFanIn, h, "Bahdanau query projection W_q", h, h);
+                wk = table.Add("decoder.attention.w_k", "AttentionKeyWeight", InitKind.UniformFanIn, e, "Bahdanau key projection W_k", h, e);
+                sv = table.Add("decoder.attention.v", "AttentionScoreVector", InitKind.UniformFanIn, h, "Bahdanau score vector v", h);
                 flops += 2L * h * h;
                 break;
         }
         if (attention)
         {
-            cw = Add("decoder.attention.combine.weight", "AttentionCombineWeight", InitKind.UniformFanIn, e + h, "attentional state W_c: h̃ = tanh(W_c·[context; s] + b_c)", h, e + h);
-            cb = Add("decoder.attention.combine.bias", "AttentionCombineBias", InitKind.UniformFanIn, e + h, "attentional state bias b_c", h);
+            cw = table.Add("decoder.attention.combine.weight", "AttentionCombineWeight", InitKind.UniformFanIn, e + h, "attentional state W_c: h̃ = tanh(W_c·[context; s] + b_c)", h, e + h);
+            cb = table.Add("decoder.attention.combine.bias", "AttentionCombineBias", InitKind.UniformFanIn, e + h, "attentional state bias b_c", h);
             flops += 2L * h * (e + h);
         }
-        TensorPlan outW = Add("decoder.out.weight", "OutWeight", InitKind.UniformFanIn, h, "output projection (logits = h̃·Wᵀ + b)", v, h);
-        TensorPlan outB = Add("decoder.out.bias", "OutBias", InitKind.UniformFanIn, h, "output projection bias", v);
+        TensorPlan outW = table.Add("decoder.out.weight", "OutWeight", InitKind.UniformFanIn, h, "output projection (logits = h̃·Wᵀ + b)", v, h);
+        TensorPlan outB = table.Add("decoder.out.bias", "OutBias", InitKind.UniformFanIn, h, "output projection bias", v);
         flops += 2L * v * h;
 
         static string CellText(Cell c) => c switch { Cell.Lstm => "Lstm", Cell.Gru => "Gru", _ => "Rnn" };
@@ -141,19 +133,19 @@ internal static class Seq2SeqPlanner
             CellText(spec.Encoder.Cell), spec.Encoder.InputSize, spec.Encoder.HiddenSize, spec.Encoder.Layers, spec.Encoder.Bidirectional ? "bidirectional" : "forward",
             spec.Encoder.VocabularySize, CellText(spec.DecoderCell), spec.DecoderInputSize, h, spec.DecoderLayers, v, spec.Attention, spec.StartToken, spec.EndToken);
         return new Seq2SeqPlan(spec, encoder, gates, layers.ToEquatableArray(), embedding, bridgeW.ToEquatableArray(), bridgeB.ToEquatableArray(),
-            general, wq, wk, sv, cw, cb, outW, outB, tensors.ToEquatableArray(), offset, flops, signature);
+            general, wq, wk, sv, cw, cb, outW, outB, table.ToArray(), table.Offset, flops, signature);
     }
 
     /// <summary>Parameters of a valid shape, counted in 64 bits (validation refuses more than fit in one array).</summary>
     public static long CountParameters(Seq2SeqSpec spec)
     {
         var enc = spec.Encoder;
-        long egh = (enc.Cell switch { Cell.Lstm => 4, Cell.Gru => 3, _ => 1 }) * (long)enc.HiddenSize;
+        long egh = TensorTable.GatesOf(enc.Cell) * (long)enc.HiddenSize;
         int dirs = enc.Bidirectional ? 2 : 1;
         long total = (long)enc.VocabularySize * enc.InputSize;
         for (int l = 0; l < enc.Layers; l++) total += dirs * egh * ((l == 0 ? enc.InputSize : dirs * (long)enc.HiddenSize) + enc.HiddenSize + 2);
         long h = spec.DecoderHiddenSize, e = dirs * (long)enc.HiddenSize, v = spec.TargetVocabularySize;
-        long gh = (spec.DecoderCell switch { Cell.Lstm => 4, Cell.Gru => 3, _ => 1 }) * h;
+        long gh = TensorTable.GatesOf(spec.DecoderCell) * h;
         bool attention = spec.Attention != Attention.None;
         if (!IsIdentityBridge(spec)) total += spec.DecoderLayers * (spec.DecoderCell == Cell.Lstm ? 2 : 1) * h * (e + 1);
         total += v * spec.DecoderInputSize;

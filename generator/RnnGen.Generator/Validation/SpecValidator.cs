@@ -152,7 +152,7 @@ internal static class SpecValidator
     /// </summary>
     private static long ParameterCount(Cell cell, long input, long hidden, int layers, int directions, long vocabulary, long output)
     {
-        long gh = (cell switch { Cell.Lstm => 4, Cell.Gru => 3, _ => 1 }) * hidden;
+        long gh = Planning.TensorTable.GatesOf(cell) * hidden;
         long total = vocabulary * input;
         for (int l = 0; l < layers; l++)
             total += directions * gh * ((l == 0 ? input : directions * hidden) + hidden + 2);

@@ -20,7 +20,7 @@ namespace RnnGen.Training;
 /// State: <c>exp_avg</c> (m), <c>exp_avg_sq</c> (v), and <c>max_exp_avg_sq</c> (v̂) with AMSGrad.
 /// See <see cref="AdamW"/> for decoupled weight decay.
 /// </remarks>
-public sealed class Adam : Optimizer
+public sealed class Adam : AdamFamily
 {
     /// <summary>Creates an Adam optimizer; the defaults are PyTorch's.</summary>
     /// <param name="learningRate">γ, finite and ≥ 0.</param>
@@ -32,37 +32,12 @@ public sealed class Adam : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
                 double weightDecay = 0, bool amsgrad = false)
-        : base(learningRate, AdamUpdate.StateNames(amsgrad))
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupled: false)
     {
-        Beta1 = CheckUnitInterval(beta1, nameof(beta1), "beta1");
-        Beta2 = CheckUnitInterval(beta2, nameof(beta2), "beta2");
-        Epsilon = CheckNonNegative(epsilon, nameof(epsilon), "epsilon");
-        WeightDecay = CheckNonNegative(weightDecay, nameof(weightDecay), "the weight decay");
-        Amsgrad = amsgrad;
     }
 
     /// <inheritdoc/>
     public override string Kind => "Adam";
-
-    /// <summary>β₁: decay of the first-moment (mean) average.</summary>
-    public double Beta1 { get; }
-
-    /// <summary>β₂: decay of the second-moment (uncentered variance) average.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>ε: added to the bias-corrected √v.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>λ: L2 penalty coefficient, added to the gradient as λ·θ before the moments.</summary>
-    public double WeightDecay { get; }
-
-    /// <summary>Whether the AMSGrad variant is used.</summary>
-    public bool Amsgrad { get; }
-
-    /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step) =>
-        AdamUpdate.Apply(parameters, gradients, StateTensor(0), StateTensor(1), Amsgrad ? StateTensor(2) : default,
-                         step, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupled: false);
 }
 
 /// <summary>
@@ -79,7 +54,7 @@ public sealed class Adam : Optimizer
 /// </code>
 /// State: <c>exp_avg</c>, <c>exp_avg_sq</c>, and <c>max_exp_avg_sq</c> with AMSGrad.
 /// </remarks>
-public sealed class AdamW : Optimizer
+public sealed class AdamW : AdamFamily
 {
     /// <summary>Creates an AdamW optimizer; the defaults are PyTorch's.</summary>
     /// <param name="learningRate">γ, finite and ≥ 0.</param>
@@ -91,6 +66,23 @@ public sealed class AdamW : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     public AdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
                  double weightDecay = 1e-2, bool amsgrad = false)
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupled: true)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Kind => "AdamW";
+}
+
+/// <summary>
+/// What <see cref="Adam"/> and <see cref="AdamW"/> share: the hyperparameters, the state tensors and
+/// the fused update; they differ only in how the weight decay enters.
+/// </summary>
+public abstract class AdamFamily : Optimizer
+{
+    private readonly bool _decoupled;
+
+    private protected AdamFamily(double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool amsgrad, bool decoupled)
         : base(learningRate, AdamUpdate.StateNames(amsgrad))
     {
         Beta1 = CheckUnitInterval(beta1, nameof(beta1), "beta1");
@@ -98,10 +90,8 @@ public sealed class AdamW : Optimizer
         Epsilon = CheckNonNegative(epsilon, nameof(epsilon), "epsilon");
         WeightDecay = CheckNonNegative(weightDecay, nameof(weightDecay), "the weight decay");
         Amsgrad = amsgrad;
+        _decoupled = decoupled;
     }
-
-    /// <inheritdoc/>
-    public override string Kind => "AdamW";
 
     /// <summary>β₁: decay of the first-moment (mean) average.</summary>
     public double Beta1 { get; }
@@ -112,7 +102,10 @@ public sealed class AdamW : Optimizer
     /// <summary>ε: added to the bias-corrected √v.</summary>
     public double Epsilon { get; }
 
-    /// <summary>λ: decoupled weight decay; each step multiplies the parameters by (1 − γ·λ).</summary>
+    /// <summary>
+    /// λ: the weight decay. <see cref="Adam"/> adds λ·θ to the gradient before the moments;
+    /// <see cref="AdamW"/> multiplies the parameters by (1 − γ·λ) each step.
+    /// </summary>
     public double WeightDecay { get; }
 
     /// <summary>Whether the AMSGrad variant is used.</summary>
@@ -121,7 +114,7 @@ public sealed class AdamW : Optimizer
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step) =>
         AdamUpdate.Apply(parameters, gradients, StateTensor(0), StateTensor(1), Amsgrad ? StateTensor(2) : default,
-                         step, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupled: true);
+                         step, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, _decoupled);
 }
 
 /// <summary>The fused element-wise update shared by <see cref="Adam"/> and <see cref="AdamW"/>.</summary>
