@@ -13,9 +13,10 @@ namespace RnnGen.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The step reads W_hh [G·H × H] as dot products of 8 rows at a time (calls of several steps first
-/// copy it into block order, each thread its own rows; one-step calls read it in place), with the
-/// bias, gate activations and state update fused behind them (<see cref="IsSupported"/> tells
+/// Calls of several steps first pack W_hh [G·H × H] so that each step reads it as one sequential
+/// stream of broadcast multiply-adds, 16 units at a time (each thread packs its own units); short
+/// calls (a streaming step) read it in place as dot products of 8 rows. Either way the bias, gate
+/// activations and state update are fused behind the product (<see cref="IsSupported"/> tells
 /// whether the SIMD step is available; generated code keeps its generic loop otherwise).
 /// </para>
 /// <para>
@@ -131,15 +132,18 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private struct Job
     {
         public RecurrentStep.Cell Cell;
-        public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its block-order copy)
-        public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks;
-        public bool Reverse, Blocked;
+        public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its packed copy)
+        public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks, Lanes; // Lanes: units per block of the packed form (0: in place)
+        public bool Reverse;
     }
 
-    /// <summary>Calls of at least this many steps first copy W_hh into block order (each thread its own blocks).</summary>
-    internal static int BlockedMinimumSteps = 4;
+    /// <summary>Calls of at least this many steps first pack W_hh (each thread its own blocks); shorter ones read it in place.</summary>
+    internal static int PackedMinimumSteps = 4;
 
-    private float[] _blocked = [];
+    /// <summary>Tests: units per block of the packed form (16 needs AVX-512; 8 runs the AVX2 kernel on any machine).</summary>
+    internal int PackedLanes { get; set; } = RecurrentPackedStep.Lanes;
+
+    private float[] _packed = [];
 
     private static readonly long MaxPatienceTicks = Stopwatch.Frequency / 5_000; // 200 µs
 
@@ -167,18 +171,22 @@ public sealed unsafe class RecurrentRunner : IDisposable
         if (output.Length < (long)(length - 1) * outputStride + n) throw new ArgumentException($"The output holds {output.Length} values; {length} positions {outputStride} apart need {(long)(length - 1) * outputStride + n}.", nameof(output));
 
         EnsureState(n);
-        bool blocked = length >= BlockedMinimumSteps;
-        int blockedLength = RecurrentStep.Blocks(n) * RecurrentStep.Block * gates * n + 16; // + a cache line for alignment
-        if (blocked && _blocked.Length < blockedLength) _blocked = GC.AllocateArray<float>(blockedLength, pinned: true);
-        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, bw = _blocked)
+        int lanes = length >= PackedMinimumSteps ? PackedLanes : 0;
+        if (lanes > 0)
+        {
+            long packedLength = RecurrentPackedStep.PackedLength(gates, n, lanes) + 16; // + a cache line for alignment
+            if (packedLength > Array.MaxLength) lanes = 0; // (a W_hh of more than 8 GB: read in place)
+            else if (_packed.Length < packedLength) _packed = GC.AllocateArray<float>((int)packedLength, pinned: true);
+        }
+        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, pw = _packed)
         {
             // The two h buffers: the current step reads one and writes the other.
             float* h0 = (float*)(((nint)hb + 63) & ~(nint)63);
             new ReadOnlySpan<float>(h, n).CopyTo(new Span<float>(h0, n));
-            int blocks = RecurrentStep.Blocks(n);
+            int blocks = lanes > 0 ? RecurrentPackedStep.Blocks(n, lanes) : RecurrentStep.Blocks(n);
             _job = new Job
             {
-                Cell = cell, W = blocked ? (float*)(((nint)bw + 63) & ~(nint)63) : w, Source = w, Blocked = blocked, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
+                Cell = cell, W = lanes > 0 ? (float*)(((nint)pw + 63) & ~(nint)63) : w, Source = w, Lanes = lanes, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
                 Hidden = n, Gates = gates, Length = length, OutputStride = outputStride, Blocks = blocks,
                 SplitBlock = (blocks + 1) / 2, Reverse = reverse,
             };
@@ -196,7 +204,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
 
     private void EnsureState(int n)
     {
-        int stride = (RecurrentStep.Blocks(n) * RecurrentStep.Block + 15) & ~15; // whole blocks, whole cache lines
+        int stride = (n + 15) & ~15; // whole blocks of either form (8 or 16 units), whole cache lines
         if (stride == _hStride) return;
         _h = GC.AllocateArray<float>(2 * stride + 16, pinned: true);
         _hStride = stride;
@@ -207,14 +215,17 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private void Steps(ref Job job, int first, int block0, int block1, int last, int thread)
     {
         Action<int, int>? hook = StepHook;
-        if (first == 0 && job.Blocked) RecurrentStep.CopyBlocks(job.W, job.Source, job.Gates, job.Hidden, block0, block1);
+        if (first == 0 && job.Lanes > 0) RecurrentPackedStep.Pack(job.W, job.Source, job.Gates, job.Hidden, job.Lanes, block0, block1);
         for (int s = first; s < last; s++)
         {
             hook?.Invoke(Math.Max(thread, 0), s);
             int position = job.Reverse ? job.Length - 1 - s : s;
             float* hCur = (s & 1) == 0 ? job.H0 : job.H1, hNext = (s & 1) == 0 ? job.H1 : job.H0;
-            RecurrentStep.Run(job.Cell, job.W, job.Blocked, job.Bias, job.X + (nint)position * job.Gates * job.Hidden, hCur, hNext, job.C,
-                job.Output + (nint)position * job.OutputStride, job.Hidden, block0, block1);
+            float* x = job.X + (nint)position * job.Gates * job.Hidden, output = job.Output + (nint)position * job.OutputStride;
+            if (job.Lanes > 0)
+                RecurrentPackedStep.Run(job.Cell, job.Lanes, job.W, job.Bias, x, hCur, hNext, job.C, output, job.Hidden, block0, block1, descending: (s & 1) == 1);
+            else
+                RecurrentStep.Run(job.Cell, job.W, job.Bias, x, hCur, hNext, job.C, output, job.Hidden, block0, block1);
             if (thread >= 0 && !_worker.Arrive(thread, s + 1)) return;
         }
     }

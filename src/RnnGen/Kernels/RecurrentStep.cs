@@ -5,14 +5,10 @@ using System.Runtime.Intrinsics;
 namespace RnnGen.Kernels;
 
 // One time step of one recurrent layer for a single sequence (batch 1), restricted to a range of
-// hidden units so that two threads can each own half of them. The recurrent product h·W_hhᵀ is a
-// GEMV, done as dot products of rows of W_hh [G·H × H]: the rows of gate g for units [u, u+8) are 8
-// contiguous rows, so a block of 8 units reads G runs of 8·H contiguous floats, and a thread that
-// owns a range of units reads only its own rows (which then stay in its core's L2 from one step to
-// the next). Calls of several steps first copy those runs into block order ([block][gate][8][H],
-// CopyBlocks: one sequential stream per thread, measured 5–15 % faster per step than the G
-// interleaved streams of the PyTorch layout); one-step calls read W_hh in place. Either way the
-// copy is made per call, so parameters updated in place by training are always current.
+// hidden units so that two threads can each own half of them, reading W_hh in place: the kernel of
+// short calls (a streaming step; RecurrentPackedStep, over a packed copy, serves calls of several
+// steps, where the copy pays for itself). The recurrent product h·W_hhᵀ is a GEMV, done as dot
+// products of rows of W_hh [G·H × H]: the rows of gate g for units [u, u+8) are 8 contiguous rows.
 //
 // Per block of 8 units: for each gate, 8 rows × H reduced with 8 independent accumulators (one per
 // row, a Vector512 or Vector256 each, sharing one load of h per chunk of k), then a transpose-add
@@ -36,44 +32,26 @@ internal static unsafe class RecurrentStep
 
     internal enum Cell { Rnn, RnnRelu, Lstm, Gru }
 
-    /// <summary>Computes blocks [<paramref name="block0"/>, <paramref name="block1"/>) of one step.</summary>
-    /// <remarks>
-    /// <paramref name="w"/> is W_hh in PyTorch layout (<paramref name="blocked"/> false) or copied by
-    /// <see cref="CopyBlocks"/> into block order (true); the arithmetic, and so the result, is the same.
-    /// </remarks>
-    internal static void Run(Cell cell, float* w, bool blocked, float* bias, float* x, float* hCur, float* hNext, float* c, float* output, int hidden, int block0, int block1)
+    /// <summary>Computes blocks [<paramref name="block0"/>, <paramref name="block1"/>) of one step; <paramref name="w"/> is W_hh in PyTorch layout.</summary>
+    internal static void Run(Cell cell, float* w, float* bias, float* x, float* hCur, float* hNext, float* c, float* output, int hidden, int block0, int block1)
     {
-        if (Vector512.IsHardwareAccelerated) Run<V512>(cell, w, blocked, bias, x, hCur, hNext, c, output, hidden, block0, block1);
-        else Run<V256>(cell, w, blocked, bias, x, hCur, hNext, c, output, hidden, block0, block1);
-    }
-
-    // blocked[blk][g][8 rows][H] ← the rows g·H + 8·blk … of W_hh, for blocks [block0, block1): the
-    // step then reads one sequential stream instead of G interleaved ones. A copy of whole rows.
-    internal static void CopyBlocks(float* blocked, float* w, int gates, int hidden, int block0, int block1)
-    {
-        nint rowFloats = hidden;
-        for (int blk = block0; blk < block1; blk++)
-        {
-            int u = blk * Block, valid = Math.Min(Block, hidden - u);
-            for (int g = 0; g < gates; g++)
-                Buffer.MemoryCopy(w + (g * rowFloats + u) * rowFloats, blocked + ((nint)blk * gates + g) * Block * rowFloats,
-                    valid * rowFloats * sizeof(float), valid * rowFloats * sizeof(float));
-        }
+        if (Vector512.IsHardwareAccelerated) Run<V512>(cell, w, bias, x, hCur, hNext, c, output, hidden, block0, block1);
+        else Run<V256>(cell, w, bias, x, hCur, hNext, c, output, hidden, block0, block1);
     }
 
     // Fully optimized at the first call (no tier-0 phase: a benchmark's or a short program's first
     // hundreds of steps would otherwise run unoptimized vector code, many times slower).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TV>(Cell cell, float* w, bool blocked, float* bias, float* x, float* hCur, float* hNext, float* c, float* output, int hidden, int block0, int block1)
+    private static void Run<TV>(Cell cell, float* w, float* bias, float* x, float* hCur, float* hNext, float* c, float* output, int hidden, int block0, int block1)
         where TV : struct, IDotVector<TV>
     {
         int gates = cell == Cell.Lstm ? 4 : cell == Cell.Gru ? 3 : 1;
-        nint gateRows = blocked ? (nint)Block * hidden : (nint)hidden * hidden; // floats between the gates' rows of a block
+        nint gateRows = (nint)hidden * hidden; // floats between the gates' rows of a block
         for (int blk = block0; blk < block1; blk++)
         {
             int u = blk * Block;
             int valid = Math.Min(Block, hidden - u);
-            float* wu = blocked ? w + (nint)blk * gates * gateRows : w + (nint)u * hidden;
+            float* wu = w + (nint)u * hidden;
             switch (cell)
             {
                 case Cell.Lstm:

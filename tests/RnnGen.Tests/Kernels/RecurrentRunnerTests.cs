@@ -84,59 +84,72 @@ public class RecurrentRunnerTests
         return data;
     }
 
+    // The packed form's widths this machine can run: 8 (AVX2 kernel) always, 16 with AVX-512.
+    private static int[] PackedWidths() => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? [16, 8] : [8];
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void MatchesReference_OneAndTwoThreads_Bitwise(Kind kind, int hidden)
     {
         if (!RecurrentRunner.IsSupported) return;
-        foreach (bool reverse in new[] { false, true })
-        {
-            Layer layer = Make(kind, hidden, length: 9, reverse, seed: (ulong)(hidden * 10 + (int)kind));
-            var expected = Run(layer, null);
-            using var one = new RecurrentRunner();
-            using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
-            using var twoMayTakeBack = new RecurrentRunner { Threads = 2 };
-            bool helperRan = false;
-            two.StepHook = (thread, _) => { if (thread == 1) helperRan = true; };
-            var a = Run(layer, one);
-            var b = Run(layer, two);
-            var b2 = Run(layer, twoMayTakeBack);
-            Assert.Equal(hidden > RecurrentStep.Block, helperRan);
-            AssertClose(expected.Output, a.Output, 2e-5, "output");
-            AssertClose(expected.H, a.H, 2e-5, "final h");
-            if (kind == Kind.Lstm) AssertClose(expected.C, a.C, 2e-5, "final c");
-            Assert.Equal(a.Output, b.Output);
-            Assert.Equal(a.H, b.H);
-            Assert.Equal(a.C, b.C);
-            Assert.Equal(a.Output, b2.Output);
-            Assert.Equal(a.C, b2.C);
-        }
+        // length 9: W_hh packed (at each width this machine runs); length 3: read in place.
+        foreach (int length in new[] { 9, 3 })
+            foreach (int lanes in length >= RecurrentRunner.PackedMinimumSteps ? PackedWidths() : [RecurrentStep.Block])
+                foreach (bool reverse in new[] { false, true })
+                {
+                    Layer layer = Make(kind, hidden, length, reverse, seed: (ulong)(hidden * 10 + (int)kind));
+                    var expected = Run(layer, null);
+                    using var one = new RecurrentRunner { PackedLanes = lanes };
+                    using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true, PackedLanes = lanes };
+                    using var twoMayTakeBack = new RecurrentRunner { Threads = 2, PackedLanes = lanes };
+                    bool helperRan = false;
+                    two.StepHook = (thread, _) => { if (thread == 1) helperRan = true; };
+                    var a = Run(layer, one);
+                    var b = Run(layer, two);
+                    var b2 = Run(layer, twoMayTakeBack);
+                    string what = $"length {length}, {lanes} lanes, reverse {reverse}: ";
+                    Assert.True(helperRan == hidden > lanes, what + "the helper runs exactly when there are two blocks");
+                    AssertClose(expected.Output, a.Output, 2e-5, what + "output");
+                    AssertClose(expected.H, a.H, 2e-5, what + "final h");
+                    if (kind == Kind.Lstm) AssertClose(expected.C, a.C, 2e-5, what + "final c");
+                    Assert.Equal(a.Output, b.Output);
+                    Assert.Equal(a.H, b.H);
+                    Assert.Equal(a.C, b.C);
+                    Assert.Equal(a.Output, b2.Output);
+                    Assert.Equal(a.C, b2.C);
+                }
     }
 
-    [Fact]
-    public void BlockOrderCopyOfTheWeight_GivesTheSameBitsAsReadingItInPlace()
+    [Theory]
+    [InlineData(4, 37, 16)]
+    [InlineData(3, 48, 16)]
+    [InlineData(1, 130, 16)]
+    [InlineData(4, 37, 8)]
+    [InlineData(3, 24, 8)]
+    [InlineData(1, 13, 8)]
+    public unsafe void Pack_LaysOutEveryBlockAsColumnsOfItsGateRows(int gates, int hidden, int lanes)
     {
-        if (!RecurrentRunner.IsSupported) return;
-        foreach (Kind kind in Enum.GetValues<Kind>())
+        if (lanes == 16 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) return;
+        var w = new float[gates * hidden * hidden];
+        for (int i = 0; i < w.Length; i++) w[i] = i + 1; // every value distinct, none zero
+        int blocks = RecurrentPackedStep.Blocks(hidden, lanes);
+        var packed = new float[RecurrentPackedStep.PackedLength(gates, hidden, lanes)];
+        Array.Fill(packed, float.NaN);
+        fixed (float* pw = w, pp = packed)
         {
-            Layer layer = Make(kind, 45, length: 9, reverse: true, seed: 8);
-            using var runner = new RecurrentRunner { Threads = 2, WaitForHelper = true };
-            Assert.True(layer.Length >= RecurrentRunner.BlockedMinimumSteps);
-            var blocked = Run(layer, runner); // W_hh copied into block order first
-            int saved = RecurrentRunner.BlockedMinimumSteps;
-            RecurrentRunner.BlockedMinimumSteps = int.MaxValue; // (other tests running meanwhile must not care: the bits are the same)
-            try
-            {
-                var inPlace = Run(layer, runner);
-                Assert.Equal(inPlace.Output, blocked.Output);
-                Assert.Equal(inPlace.H, blocked.H);
-                Assert.Equal(inPlace.C, blocked.C);
-            }
-            finally
-            {
-                RecurrentRunner.BlockedMinimumSteps = saved;
-            }
+            // in two ranges, as two threads would
+            RecurrentPackedStep.Pack(pp, pw, gates, hidden, lanes, 0, blocks / 2);
+            RecurrentPackedStep.Pack(pp, pw, gates, hidden, lanes, blocks / 2, blocks);
         }
+        for (int b = 0; b < blocks; b++)
+            for (int k = 0; k < hidden; k++)
+                for (int g = 0; g < gates; g++)
+                    for (int j = 0; j < lanes; j++)
+                    {
+                        int unit = b * lanes + j;
+                        float expected = unit < hidden ? w[(g * hidden + unit) * hidden + k] : 0f;
+                        Assert.Equal(expected, packed[(((long)b * hidden + k) * gates + g) * lanes + j]);
+                    }
     }
 
     [Fact]
