@@ -35,6 +35,7 @@ internal static unsafe class RecurrentPackedStep
     internal static long PackedLength(int gates, int hidden, int lanes) => (long)Blocks(hidden, lanes) * lanes * gates * hidden;
 
     /// <summary>Packs blocks [<paramref name="block0"/>, <paramref name="block1"/>) of W_hh [G·H × H] (PyTorch layout) into <paramref name="packed"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pack(float* packed, float* w, int gates, int hidden, int lanes, int block0, int block1)
     {
         nint h = hidden, run = (nint)gates * lanes; // floats from one k to the next inside a block
@@ -61,32 +62,44 @@ internal static unsafe class RecurrentPackedStep
     }
 
     // dst + c·dstStride ← column c of the 16 × 16 tile whose rows start `stride` floats apart:
-    // interleave pairs of rows (32-bit, then 64-bit, within 128-bit lanes), then gather the 128-bit
+    // interleave pairs of rows (32-bit, then 64-bit, within 128-bit lanes), which leaves in
+    // Quad(q)'s vector m, 128-bit lane i, rows 4q … 4q+3 of column 4i + m; then gather the 128-bit
     // lanes of the four row groups.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose16(float* src, nint stride, float* dst, nint dstStride)
     {
-        Vector512<float>* s = stackalloc Vector512<float>[16];
-        for (int q = 0; q < 4; q++)
-        {
-            Vector512<float> r0 = Vector512.Load(src + (4 * q) * stride), r1 = Vector512.Load(src + (4 * q + 1) * stride);
-            Vector512<float> r2 = Vector512.Load(src + (4 * q + 2) * stride), r3 = Vector512.Load(src + (4 * q + 3) * stride);
-            Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1);
-            Vector512<float> t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
-            // s[4q + m], 128-bit lane i = rows 4q … 4q+3 of column 4i + m
-            s[4 * q] = Avx512F.Shuffle(t0, t2, 0x44);
-            s[4 * q + 1] = Avx512F.Shuffle(t0, t2, 0xEE);
-            s[4 * q + 2] = Avx512F.Shuffle(t1, t3, 0x44);
-            s[4 * q + 3] = Avx512F.Shuffle(t1, t3, 0xEE);
-        }
-        for (int m = 0; m < 4; m++)
-        {
-            Vector512<float> a = Avx512F.Shuffle4x128(s[m], s[4 + m], 0x44), b = Avx512F.Shuffle4x128(s[8 + m], s[12 + m], 0x44);
-            Vector512<float> c = Avx512F.Shuffle4x128(s[m], s[4 + m], 0xEE), d = Avx512F.Shuffle4x128(s[8 + m], s[12 + m], 0xEE);
-            Avx512F.Shuffle4x128(a, b, 0x88).Store(dst + m * dstStride);
-            Avx512F.Shuffle4x128(a, b, 0xDD).Store(dst + (4 + m) * dstStride);
-            Avx512F.Shuffle4x128(c, d, 0x88).Store(dst + (8 + m) * dstStride);
-            Avx512F.Shuffle4x128(c, d, 0xDD).Store(dst + (12 + m) * dstStride);
-        }
+        Quad(src, stride, out Vector512<float> a0, out Vector512<float> a1, out Vector512<float> a2, out Vector512<float> a3);
+        Quad(src + 4 * stride, stride, out Vector512<float> b0, out Vector512<float> b1, out Vector512<float> b2, out Vector512<float> b3);
+        Quad(src + 8 * stride, stride, out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3);
+        Quad(src + 12 * stride, stride, out Vector512<float> d0, out Vector512<float> d1, out Vector512<float> d2, out Vector512<float> d3);
+        Columns(a0, b0, c0, d0, dst, dstStride);
+        Columns(a1, b1, c1, d1, dst + dstStride, dstStride);
+        Columns(a2, b2, c2, d2, dst + 2 * dstStride, dstStride);
+        Columns(a3, b3, c3, d3, dst + 3 * dstStride, dstStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quad(float* src, nint stride, out Vector512<float> m0, out Vector512<float> m1, out Vector512<float> m2, out Vector512<float> m3)
+    {
+        Vector512<float> r0 = Vector512.Load(src), r1 = Vector512.Load(src + stride), r2 = Vector512.Load(src + 2 * stride), r3 = Vector512.Load(src + 3 * stride);
+        Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1);
+        Vector512<float> t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        m0 = Avx512F.Shuffle(t0, t2, 0x44);
+        m1 = Avx512F.Shuffle(t0, t2, 0xEE);
+        m2 = Avx512F.Shuffle(t1, t3, 0x44);
+        m3 = Avx512F.Shuffle(t1, t3, 0xEE);
+    }
+
+    // Columns m, 4 + m, 8 + m, 12 + m from vector m of the four row groups (dst points at column m).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* dst, nint dstStride)
+    {
+        Vector512<float> low = Avx512F.Shuffle4x128(a, b, 0x44), lowCd = Avx512F.Shuffle4x128(c, d, 0x44);
+        Vector512<float> high = Avx512F.Shuffle4x128(a, b, 0xEE), highCd = Avx512F.Shuffle4x128(c, d, 0xEE);
+        Avx512F.Shuffle4x128(low, lowCd, 0x88).Store(dst);
+        Avx512F.Shuffle4x128(low, lowCd, 0xDD).Store(dst + 4 * dstStride);
+        Avx512F.Shuffle4x128(high, highCd, 0x88).Store(dst + 8 * dstStride);
+        Avx512F.Shuffle4x128(high, highCd, 0xDD).Store(dst + 12 * dstStride);
     }
 
     // The same for an 8 × 8 tile.
