@@ -339,6 +339,13 @@ public sealed unsafe class RecurrentRunner : IDisposable
         public bool Arrive(int thread, int count)
         {
             _counters.Publish(thread, count);
+            // A step lasts microseconds: poll the other counter tightly first (one pause per poll, no
+            // clock read), then fall back to the timed spin-yield-sleep.
+            for (int i = 0; i < 2048; i++)
+            {
+                if (_counters.Read(1 - thread) >= count) return Volatile.Read(ref _aborted) == 0;
+                Thread.SpinWait(1);
+            }
             long start = Stopwatch.GetTimestamp();
             while (_counters.Read(1 - thread) < count)
             {
