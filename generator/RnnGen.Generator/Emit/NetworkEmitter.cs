@@ -348,8 +348,9 @@ internal static class NetworkEmitter
         w.Line();
     }
 
-    // Batch-1 inference runs each layer's time loop in the runtime's RecurrentRunner (W_hh read in
-    // place, the cell fused behind the product; optionally split over two cores by hidden units).
+    // Batch-1 inference runs each layer's input projection and time loop in the runtime's
+    // RecurrentRunner (the cell fused behind the recurrent product; optionally on two cores: the
+    // projection's columns and the loop's hidden units split between them).
     private static bool HasBatchOnePath(NetworkPlan plan) => !plan.IsGruResetFirst && !plan.HasPeepholes;
 
     private static void WriteRecurrentThreads(IndentedWriter w, NetworkPlan plan)
@@ -357,7 +358,8 @@ internal static class NetworkEmitter
         w.Line("/// <summary>");
         w.Line("/// Threads for inference on a single sequence (batch 1" + (plan.Spec.Bidirectional ? "" : ", also <see cref=\"Step\"/> on one stream") + "): 1 (default) or 2. With 2, each");
         w.Line("/// core owns half of the hidden units of every layer — their rows of W_hh stay in that core's cache — and the two meet once");
-        w.Line("/// per step; a helper thread is started on first use and parks when idle. Results are bitwise the same as with 1." + (HasBatchOnePath(plan) ? "" : " (This cell variant always runs on one thread.)"));
+        w.Line("/// per step (the input projection before the loop is split between them too); a helper thread is started on first use and");
+        w.Line("/// parks when idle. Results are bitwise the same as with 1." + (HasBatchOnePath(plan) ? "" : " (This cell variant always runs on one thread.)"));
         w.Line("/// Setting 1 again stops the helper thread (so does collecting the network). Batches of two or more sequences and training");
         w.Line("/// are not affected; replicas start at 1.");
         w.Line("/// </summary>");
@@ -518,9 +520,18 @@ internal static class NetworkEmitter
             w.Line(Inv($"{Span} hProj = _hProj.AsSpan(0, batch * {gh});"));
             w.Line();
             w.Line(Inv($"// Input projection of every step at once, one GEMM: gates = input · {layer.WeightIh.Key}ᵀ{(plan.IsGruResetFirst ? " + " : " (the cell adds ")}{layer.BiasIh.Key}{(plan.IsGruResetFirst ? "" : ")")}."));
-            w.Line(Inv($"{K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
-            if (plan.IsGruResetFirst) w.Line(Inv($"{K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows);"));
-            else if (HasBatchOnePath(plan)) w.Line(Inv($"if (batch == 1 && !training && {K}RecurrentRunner.IsSupported) {K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows); // the batch-1 runner adds only {layer.BiasHh.Key}"));
+            if (HasBatchOnePath(plan))
+            {
+                // One sequence at inference: the runner projects on RecurrentThreads threads and adds b_ih here (its loop adds only b_hh).
+                w.Line(Inv($"bool batchOne = batch == 1 && !training && {K}RecurrentRunner.IsSupported; // one sequence at inference: see the time loop"));
+                w.Line(Inv($"if (batchOne) _recurrent.Project(gates, input, {layer.WeightIh.Property}, {layer.BiasIh.Property}, rows, {inW}); // + {layer.BiasIh.Key}, on RecurrentThreads threads (the runner's loop adds only {layer.BiasHh.Key})"));
+                w.Line(Inv($"else {K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
+            }
+            else
+            {
+                w.Line(Inv($"{K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
+                if (plan.IsGruResetFirst) w.Line(Inv($"{K}Rows.AddBias(gates, {layer.BiasIh.Property}, rows);"));
+            }
             w.Line();
             w.Line(Inv($"// Initial state: state index {state} of the given tensors, or zeros."));
             w.Line(Inv($"if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice({state} * batch * {h}, batch * {h}).CopyTo(h);"));
@@ -530,7 +541,6 @@ internal static class NetworkEmitter
             {
                 w.Line(Inv($"// The recurrent weight is read every step: pack {layer.WeightHh.Key}ᵀ once into the kernel's layout"));
                 w.Line("// (a one-step call, such as streaming a token at a time, reads it once unpacked instead).");
-                if (HasBatchOnePath(plan)) w.Line(Inv($"bool batchOne = batch == 1 && !training && {K}RecurrentRunner.IsSupported; // one sequence at inference: see the time loop"));
                 w.Line(HasBatchOnePath(plan) ? "bool packed = steps > 1 && !batchOne;" : "bool packed = steps > 1;");
                 w.Line(Inv($"{Span} packedHh = _packedWeight.AsSpan(0, {K}Gemm.PackedLength({gh}, {h}));"));
                 w.Line(Inv($"if (packed) {K}Gemm.PackBt(packedHh, {layer.WeightHh.Property}, {gh}, {h});"));
@@ -603,7 +613,7 @@ internal static class NetworkEmitter
         int h = plan.H, gh = plan.GH, outOffset = layer.Reverse ? h : 0;
         string common = Inv($"{layer.WeightHh.Property}, {layer.BiasHh.Property}, gates.Slice(0, lengths[0] * {gh}), h");
         string rest = Inv($"{(outOffset == 0 ? "output" : Inv($"output.Slice({outOffset})"))}, {plan.LayerOutputSize}, lengths[0], reverse: {(layer.Reverse ? "true" : "false")}");
-        w.Line("// One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).");
+        w.Line("// One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).");
         w.Line("if (batchOne)");
         w.Line("    " + (plan.IsLstm ? Inv($"_recurrent.Lstm({common}, c, {rest});")
             : plan.IsGru ? Inv($"_recurrent.Gru({common}, {rest});")

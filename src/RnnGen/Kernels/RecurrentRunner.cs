@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -126,12 +127,61 @@ public sealed unsafe class RecurrentRunner : IDisposable
         Span<float> output, int outputStride, int length, bool reverse) =>
         Run(RecurrentStep.Cell.Gru, 3, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse);
 
+    // projection[r] = input[r]·W_ihᵀ + b_ih, r < rows; two threads split the columns at a multiple of GemmParallel.ColumnBlock.
+    /// <summary>
+    /// The input projection of one sequence, before its time loop: <c>projection[t] = input[t]·W_ihᵀ + b_ih</c>
+    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop). Two threads
+    /// split the G·H columns at a multiple of 64, where the GEMM's arithmetic per column does not depend on
+    /// the split, so the bits are the same as on one thread and as <c>Gemm.ABt</c> followed by <c>Rows.AddBias</c>.
+    /// </summary>
+    /// <param name="projection">Receives [rows × G·H].</param>
+    /// <param name="input">[rows × inputSize], one row per position.</param>
+    /// <param name="weightIh">W_ih [G·H × inputSize], PyTorch layout.</param>
+    /// <param name="biasIh">b_ih [G·H].</param>
+    /// <param name="rows">Positions (≥ 1).</param>
+    /// <param name="inputSize">Features per position (≥ 1).</param>
+    public void Project(Span<float> projection, ReadOnlySpan<float> input, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasIh, int rows, int inputSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        int n = biasIh.Length;
+        if (n == 0) throw new ArgumentException("The bias is empty.", nameof(biasIh));
+        CheckLength(weightIh.Length, (long)n * inputSize, nameof(weightIh));
+        if (input.Length < (long)rows * inputSize) throw new ArgumentException($"The input holds {input.Length} values; {rows} positions of {inputSize} need {(long)rows * inputSize}.", nameof(input));
+        if (projection.Length < (long)rows * n) throw new ArgumentException($"The projection holds {projection.Length} values; {rows} positions of {n} need {(long)rows * n}.", nameof(projection));
+        if ((long)rows * n > int.MaxValue || (long)rows * inputSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(rows), rows, "The input and the projection must hold fewer than 2³¹ values.");
+
+        // The second half of the columns, at a multiple of the GEMM's column block; none when the product is too small to share.
+        int half = (n / 2 + GemmParallel.ColumnBlock - 1) / GemmParallel.ColumnBlock * GemmParallel.ColumnBlock;
+        bool two = _threads == 2 && half < n && (long)rows * n * inputSize >= GemmParallel.MinimumWork;
+        fixed (float* c = projection, a = input, b = weightIh, bias = biasIh)
+        {
+            _job = new Job { Projecting = true, C = c, X = (float*)a, W = (float*)b, Bias = (float*)bias, Length = rows, Gates = n, Hidden = inputSize, SplitBlock = two ? half : n };
+            if (two) ProjectTwo();
+            else ProjectColumns(ref _job, 0, n);
+        }
+    }
+
+    private static void ProjectColumns(ref Job job, int j0, int j1)
+    {
+        // Job fields of a projection: C the output, X the input, W = W_ih, Length rows, Gates = n columns, Hidden = k.
+        int n = job.Gates;
+        Gemm.Columns(GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.Hidden, false, GemmDispatch.Current, j0, j1);
+        var bias = new ReadOnlySpan<float>(job.Bias + j0, j1 - j0);
+        for (int r = 0; r < job.Length; r++)
+        {
+            var row = new Span<float>(job.C + (nint)r * n + j0, j1 - j0);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
     // ───────────────────────────── one call ─────────────────────────────
 
     // What both threads read during a call; written by the caller before the call is posted.
     private struct Job
     {
         public RecurrentStep.Cell Cell;
+        public bool Projecting; // a Project call (fields as ProjectColumns reads them), not a time loop
         public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its packed copy)
         public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks, Lanes; // Lanes: units per block of the packed form (0: in place)
         public bool Reverse;
@@ -267,10 +317,37 @@ public sealed unsafe class RecurrentRunner : IDisposable
         _worker.ThrowIfFaulted();
     }
 
+    // Caller: columns [0, split); helper: [split, n), unless it has not claimed them by the time the
+    // caller is done with its own (then the caller computes them too: the same bits either way).
+    private void ProjectTwo()
+    {
+        _worker.EnsureStarted(this);
+        _worker.Post(this);
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            ProjectColumns(ref _job, 0, _job.SplitBlock);
+            while (WaitForHelper && !_worker.Claimed) Thread.SpinWait(1);
+            if (_worker.TryTakeBack()) ProjectColumns(ref _job, _job.SplitBlock, _job.Gates);
+        }
+        catch (Exception e)
+        {
+            error = ExceptionDispatchInfo.Capture(e);
+            _worker.TryTakeBack();
+        }
+        finally
+        {
+            _worker.WaitDone(); // the helper must be done before the operands are unpinned
+        }
+        error?.Throw();
+        _worker.ThrowIfFaulted();
+    }
+
     // Helper side of a call.
     private void Serve()
     {
-        Steps(ref _job, 0, _job.SplitBlock, _job.Blocks, _job.Length, thread: 1);
+        if (_job.Projecting) ProjectColumns(ref _job, _job.SplitBlock, _job.Gates);
+        else Steps(ref _job, 0, _job.SplitBlock, _job.Blocks, _job.Length, thread: 1);
     }
 
     // ───────────────────────────── the helper thread ─────────────────────────────

@@ -172,7 +172,8 @@ namespace Demo.Sensors
         /// <summary>
         /// Threads for inference on a single sequence (batch 1, also <see cref="Step"/> on one stream): 1 (default) or 2. With 2, each
         /// core owns half of the hidden units of every layer — their rows of W_hh stay in that core's cache — and the two meet once
-        /// per step; a helper thread is started on first use and parks when idle. Results are bitwise the same as with 1.
+        /// per step (the input projection before the loop is split between them too); a helper thread is started on first use and
+        /// parks when idle. Results are bitwise the same as with 1.
         /// Setting 1 again stops the helper thread (so does collecting the network). Batches of two or more sequences and training
         /// are not affected; replicas start at 1.
         /// </summary>
@@ -297,15 +298,15 @@ namespace Demo.Sensors
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 72);
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
-            global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 72, 8, accumulate: false);
-            if (batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported) global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0, rows); // the batch-1 runner adds only bias_hh_l0
+            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 8); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+            else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 72, 8, accumulate: false);
 
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 24, batch * 24).CopyTo(h);
 
             // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
             bool packed = steps > 1 && !batchOne;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(72, 24));
             if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 72, 24);
@@ -313,7 +314,7 @@ namespace Demo.Sensors
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-            // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+            // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
                 _recurrent.Gru(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 72), h, output, 24, lengths[0], reverse: false);
             else

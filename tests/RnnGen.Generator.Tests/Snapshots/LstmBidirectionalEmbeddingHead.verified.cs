@@ -322,7 +322,8 @@ namespace Demo.Tagging
         /// <summary>
         /// Threads for inference on a single sequence (batch 1): 1 (default) or 2. With 2, each
         /// core owns half of the hidden units of every layer — their rows of W_hh stay in that core's cache — and the two meet once
-        /// per step; a helper thread is started on first use and parks when idle. Results are bitwise the same as with 1.
+        /// per step (the input projection before the loop is split between them too); a helper thread is started on first use and
+        /// parks when idle. Results are bitwise the same as with 1.
         /// Setting 1 again stops the helper thread (so does collecting the network). Batches of two or more sequences and training
         /// are not affected; replicas start at 1.
         /// </summary>
@@ -516,8 +517,9 @@ namespace Demo.Tagging
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
-            global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 128, 16, accumulate: false);
-            if (batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported) global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0, rows); // the batch-1 runner adds only bias_hh_l0
+            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 16); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+            else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 128, 16, accumulate: false);
 
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 32, batch * 32).CopyTo(h);
@@ -525,7 +527,6 @@ namespace Demo.Tagging
 
             // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
             bool packed = steps > 1 && !batchOne;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
             if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0, 128, 32);
@@ -533,7 +534,7 @@ namespace Demo.Tagging
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-            // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+            // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
                 _recurrent.Lstm(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 128), h, c, output, 64, lengths[0], reverse: false);
             else
@@ -583,8 +584,9 @@ namespace Demo.Tagging
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0_reverseᵀ (the cell adds bias_ih_l0_reverse).
-            global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0Reverse, rows, 128, 16, accumulate: false);
-            if (batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported) global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL0Reverse, rows); // the batch-1 runner adds only bias_hh_l0_reverse
+            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL0Reverse, BiasIhL0Reverse, rows, 16); // + bias_ih_l0_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0_reverse)
+            else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0Reverse, rows, 128, 16, accumulate: false);
 
             // Initial state: state index 1 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 32, batch * 32).CopyTo(h);
@@ -592,7 +594,6 @@ namespace Demo.Tagging
 
             // The recurrent weight is read every step: pack weight_hh_l0_reverseᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
             bool packed = steps > 1 && !batchOne;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
             if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL0Reverse, 128, 32);
@@ -600,7 +601,7 @@ namespace Demo.Tagging
             // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-            // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+            // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
                 _recurrent.Lstm(WeightHhL0Reverse, BiasHhL0Reverse, gates.Slice(0, lengths[0] * 128), h, c, output.Slice(32), 64, lengths[0], reverse: true);
             else
@@ -650,8 +651,9 @@ namespace Demo.Tagging
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ (the cell adds bias_ih_l1).
-            global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 128, 64, accumulate: false);
-            if (batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported) global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL1, rows); // the batch-1 runner adds only bias_hh_l1
+            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 64); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
+            else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 128, 64, accumulate: false);
 
             // Initial state: state index 2 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(2 * batch * 32, batch * 32).CopyTo(h);
@@ -659,7 +661,6 @@ namespace Demo.Tagging
 
             // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
             bool packed = steps > 1 && !batchOne;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
             if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1, 128, 32);
@@ -667,7 +668,7 @@ namespace Demo.Tagging
             // Time loop. Sequences shorter than s keep their final state untouched.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-            // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+            // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
                 _recurrent.Lstm(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 128), h, c, output, 64, lengths[0], reverse: false);
             else
@@ -717,8 +718,9 @@ namespace Demo.Tagging
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 128);
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1_reverseᵀ (the cell adds bias_ih_l1_reverse).
-            global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1Reverse, rows, 128, 64, accumulate: false);
-            if (batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported) global::RnnGen.Kernels.Rows.AddBias(gates, BiasIhL1Reverse, rows); // the batch-1 runner adds only bias_hh_l1_reverse
+            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL1Reverse, BiasIhL1Reverse, rows, 64); // + bias_ih_l1_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1_reverse)
+            else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1Reverse, rows, 128, 64, accumulate: false);
 
             // Initial state: state index 3 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(3 * batch * 32, batch * 32).CopyTo(h);
@@ -726,7 +728,6 @@ namespace Demo.Tagging
 
             // The recurrent weight is read every step: pack weight_hh_l1_reverseᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
-            bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
             bool packed = steps > 1 && !batchOne;
             global::System.Span<float> packedHh = _packedWeight.AsSpan(0, global::RnnGen.Kernels.Gemm.PackedLength(128, 32));
             if (packed) global::RnnGen.Kernels.Gemm.PackBt(packedHh, WeightHhL1Reverse, 128, 32);
@@ -734,7 +735,7 @@ namespace Demo.Tagging
             // Time loop. Step s of sequence b reads position length−1−s: each sequence starts at its own last step.
             // With lengths sorted longest first, the running sequences are a prefix and the rest is skipped.
             bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
-            // One sequence at inference: the runtime runs the whole loop (W_hh read in place, cell fused; RecurrentThreads = 2 splits the units over two cores).
+            // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
             if (batchOne)
                 _recurrent.Lstm(WeightHhL1Reverse, BiasHhL1Reverse, gates.Slice(0, lengths[0] * 128), h, c, output.Slice(32), 64, lengths[0], reverse: true);
             else

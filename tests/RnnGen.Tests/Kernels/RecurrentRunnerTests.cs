@@ -233,6 +233,47 @@ public class RecurrentRunnerTests
         Assert.Equal(Run(layer, one).Output, Run(layer, two).Output);
     }
 
+    [Theory]
+    [InlineData(50, 64, 512)]    // two column halves of 256
+    [InlineData(7, 33, 200)]     // split at 128 of 200
+    [InlineData(3, 5, 96)]       // too small to share: one thread either way
+    public void Project_EqualsGemmPlusBias_OnOneAndTwoThreads_Bitwise(int rows, int inputSize, int n)
+    {
+        var random = new SeededRandom((ulong)(rows + n));
+        float[] input = new float[rows * inputSize], w = new float[n * inputSize], bias = new float[n];
+        random.FillUniform(input, -1, 1);
+        random.FillUniform(w, -0.5f, 0.5f);
+        random.FillUniform(bias, -0.5f, 0.5f);
+        var expected = new float[rows * n];
+        Gemm.ABt(expected, input, w, rows, n, inputSize, accumulate: false);
+        Rows.AddBias(expected, bias, rows);
+
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        foreach (RecurrentRunner runner in new[] { one, two })
+            for (int call = 0; call < 3; call++) // the helper serves projections and loops alike, call after call
+            {
+                var actual = new float[rows * n + 3];
+                Array.Fill(actual, float.NaN);
+                runner.Project(actual, input, w, bias, rows, inputSize);
+                Assert.Equal(expected, actual.AsSpan(0, rows * n).ToArray());
+                Assert.All(actual.AsSpan(rows * n).ToArray(), v => Assert.True(float.IsNaN(v), "written past the projection"));
+            }
+    }
+
+    [Fact]
+    public void Project_RejectsBadArguments()
+    {
+        using var runner = new RecurrentRunner();
+        float[] input = new float[4 * 3], w = new float[8 * 3], bias = new float[8], projection = new float[4 * 8];
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 0, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 4, 0));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w, [], 4, 3));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w.AsSpan(1), bias, 4, 3));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input.AsSpan(1), w, bias, 4, 3));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection.AsSpan(1), input, w, bias, 4, 3));
+    }
+
     [Fact]
     public void RejectsBadArguments()
     {
