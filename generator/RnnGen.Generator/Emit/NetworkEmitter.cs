@@ -524,7 +524,7 @@ internal static class NetworkEmitter
             {
                 // One sequence at inference: the runner projects on RecurrentThreads threads and adds b_ih here (its loop adds only b_hh).
                 w.Line(Inv($"bool batchOne = batch == 1 && !training && {K}RecurrentRunner.IsSupported; // one sequence at inference: see the time loop"));
-                w.Line(Inv($"if (batchOne) _recurrent.Project(gates, input, {layer.WeightIh.Property}, {layer.BiasIh.Property}, rows, {inW}); // + {layer.BiasIh.Key}, on RecurrentThreads threads (the runner's loop adds only {layer.BiasHh.Key})"));
+                w.Line(Inv($"if (batchOne) _recurrent.Project(gates, input, {layer.WeightIh.Property}, {layer.BiasIh.Property}, rows, {inW}, {h}); // + {layer.BiasIh.Key}, on RecurrentThreads threads (the runner's loop adds only {layer.BiasHh.Key})"));
                 w.Line(Inv($"else {K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
             }
             else

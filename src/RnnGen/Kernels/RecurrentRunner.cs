@@ -127,12 +127,16 @@ public sealed unsafe class RecurrentRunner : IDisposable
         Span<float> output, int outputStride, int length, bool reverse) =>
         Run(RecurrentStep.Cell.Gru, 3, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse);
 
-    // projection[r] = input[r]·W_ihᵀ + b_ih, r < rows; two threads split the columns at a multiple of GemmParallel.ColumnBlock.
+    // projection[r] = input[r]·W_ihᵀ + b_ih, r < rows. Two threads: each computes the columns of the
+    // hidden units its time loop will own (for every gate), so each core then reads its part of the
+    // projection from its own cache; splits fall on multiples of GemmParallel.ColumnBlock.
     /// <summary>
     /// The input projection of one sequence, before its time loop: <c>projection[t] = input[t]·W_ihᵀ + b_ih</c>
-    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop). Two threads
-    /// split the G·H columns at a multiple of 64, where the GEMM's arithmetic per column does not depend on
-    /// the split, so the bits are the same as on one thread and as <c>Gemm.ABt</c> followed by <c>Rows.AddBias</c>.
+    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop). With two,
+    /// each thread computes the columns of the hidden units it owns in the loop, when the split falls on
+    /// multiples of 64 columns (otherwise the first and second halves of the columns); either way the
+    /// GEMM's arithmetic per column does not depend on the split, so the bits are the same as on one
+    /// thread and as <c>Gemm.ABt</c> followed by <c>Rows.AddBias</c>.
     /// </summary>
     /// <param name="projection">Receives [rows × G·H].</param>
     /// <param name="input">[rows × inputSize], one row per position.</param>
@@ -140,33 +144,50 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="biasIh">b_ih [G·H].</param>
     /// <param name="rows">Positions (≥ 1).</param>
     /// <param name="inputSize">Features per position (≥ 1).</param>
-    public void Project(Span<float> projection, ReadOnlySpan<float> input, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasIh, int rows, int inputSize)
+    /// <param name="hidden">Hidden units H; G·H, the length of <paramref name="biasIh"/>, must be a multiple of it.</param>
+    public void Project(Span<float> projection, ReadOnlySpan<float> input, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasIh, int rows, int inputSize, int hidden)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hidden, 1);
         int n = biasIh.Length;
-        if (n == 0) throw new ArgumentException("The bias is empty.", nameof(biasIh));
+        if (n == 0 || n % hidden != 0) throw new ArgumentException($"The bias holds {n} values; G·H with H = {hidden} is expected.", nameof(biasIh));
         CheckLength(weightIh.Length, (long)n * inputSize, nameof(weightIh));
         if (input.Length < (long)rows * inputSize) throw new ArgumentException($"The input holds {input.Length} values; {rows} positions of {inputSize} need {(long)rows * inputSize}.", nameof(input));
         if (projection.Length < (long)rows * n) throw new ArgumentException($"The projection holds {projection.Length} values; {rows} positions of {n} need {(long)rows * n}.", nameof(projection));
         if ((long)rows * n > int.MaxValue || (long)rows * inputSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(rows), rows, "The input and the projection must hold fewer than 2³¹ values.");
 
-        // The second half of the columns, at a multiple of the GEMM's column block; none when the product is too small to share.
-        int half = (n / 2 + GemmParallel.ColumnBlock - 1) / GemmParallel.ColumnBlock * GemmParallel.ColumnBlock;
-        bool two = _threads == 2 && half < n && (long)rows * n * inputSize >= GemmParallel.MinimumWork;
+        const int Block = GemmParallel.ColumnBlock;
+        int lanes = rows >= PackedMinimumSteps ? PackedLanes : RecurrentStep.Block;
+        int blocks = (hidden + lanes - 1) / lanes, ownedUnits = (blocks + 1) / 2 * lanes; // the caller's units in the loop
+        int half = (n / 2 + Block - 1) / Block * Block;
+        bool byUnits = hidden % Block == 0 && ownedUnits % Block == 0 && ownedUnits < hidden;
+        bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= GemmParallel.MinimumWork;
         fixed (float* c = projection, a = input, b = weightIh, bias = biasIh)
         {
-            _job = new Job { Projecting = true, C = c, X = (float*)a, W = (float*)b, Bias = (float*)bias, Length = rows, Gates = n, Hidden = inputSize, SplitBlock = two ? half : n };
+            // Per gate g, the caller computes columns g·H + [0, split) and the helper g·H + [split, H), with
+            // GateWidth = H (byUnits) or n (one range per thread) and SplitBlock = the split inside it.
+            _job = new Job
+            {
+                Projecting = true, C = c, X = (float*)a, W = (float*)b, Bias = (float*)bias, Length = rows, Columns = n, InputSize = inputSize,
+                GateWidth = byUnits ? hidden : n, SplitBlock = !two ? n : byUnits ? ownedUnits : half,
+            };
             if (two) ProjectTwo();
             else ProjectColumns(ref _job, 0, n);
         }
     }
 
+    // Columns g·GateWidth + [u0, u1) of every gate g.
+    private static void ProjectPart(ref Job job, int u0, int u1)
+    {
+        for (int g0 = 0; g0 < job.Columns; g0 += job.GateWidth) ProjectColumns(ref job, g0 + u0, g0 + u1);
+    }
+
+    // Job fields of a projection: C the output, X the input, W = W_ih, Bias = b_ih, Length = rows.
     private static void ProjectColumns(ref Job job, int j0, int j1)
     {
-        // Job fields of a projection: C the output, X the input, W = W_ih, Length rows, Gates = n columns, Hidden = k.
-        int n = job.Gates;
-        Gemm.Columns(GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.Hidden, false, GemmDispatch.Current, j0, j1);
+        int n = job.Columns;
+        Gemm.Columns(GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.InputSize, false, GemmDispatch.Current, j0, j1);
         var bias = new ReadOnlySpan<float>(job.Bias + j0, j1 - j0);
         for (int r = 0; r < job.Length; r++)
         {
@@ -181,7 +202,8 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private struct Job
     {
         public RecurrentStep.Cell Cell;
-        public bool Projecting; // a Project call (fields as ProjectColumns reads them), not a time loop
+        public bool Projecting; // a Project call, not a time loop
+        public int Columns, InputSize, GateWidth; // of a Project call
         public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its packed copy)
         public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks, Lanes; // Lanes: units per block of the packed form (0: in place)
         public bool Reverse;
@@ -317,7 +339,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
         _worker.ThrowIfFaulted();
     }
 
-    // Caller: columns [0, split); helper: [split, n), unless it has not claimed them by the time the
+    // Caller: columns [0, split) of each gate; helper: [split, H), unless it has not claimed them by the time the
     // caller is done with its own (then the caller computes them too: the same bits either way).
     private void ProjectTwo()
     {
@@ -326,9 +348,9 @@ public sealed unsafe class RecurrentRunner : IDisposable
         ExceptionDispatchInfo? error = null;
         try
         {
-            ProjectColumns(ref _job, 0, _job.SplitBlock);
+            ProjectPart(ref _job, 0, _job.SplitBlock);
             while (WaitForHelper && !_worker.Claimed) Thread.SpinWait(1);
-            if (_worker.TryTakeBack()) ProjectColumns(ref _job, _job.SplitBlock, _job.Gates);
+            if (_worker.TryTakeBack()) ProjectPart(ref _job, _job.SplitBlock, _job.GateWidth);
         }
         catch (Exception e)
         {
@@ -346,7 +368,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     // Helper side of a call.
     private void Serve()
     {
-        if (_job.Projecting) ProjectColumns(ref _job, _job.SplitBlock, _job.Gates);
+        if (_job.Projecting) ProjectPart(ref _job, _job.SplitBlock, _job.GateWidth);
         else Steps(ref _job, 0, _job.SplitBlock, _job.Blocks, _job.Length, thread: 1);
     }
 

@@ -299,7 +299,7 @@ namespace Demo.Sensors
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
             bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-            if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 8); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 8, 24); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
             else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 72, 8, accumulate: false);
 
             // Initial state: state index 0 of the given tensors, or zeros.

@@ -518,7 +518,7 @@ namespace Demo.Tagging
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
             bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-            if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 16); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 16, 32); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
             else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 128, 16, accumulate: false);
 
             // Initial state: state index 0 of the given tensors, or zeros.
@@ -585,7 +585,7 @@ namespace Demo.Tagging
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0_reverseᵀ (the cell adds bias_ih_l0_reverse).
             bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-            if (batchOne) _recurrent.Project(gates, input, WeightIhL0Reverse, BiasIhL0Reverse, rows, 16); // + bias_ih_l0_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0_reverse)
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL0Reverse, BiasIhL0Reverse, rows, 16, 32); // + bias_ih_l0_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0_reverse)
             else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0Reverse, rows, 128, 16, accumulate: false);
 
             // Initial state: state index 1 of the given tensors, or zeros.
@@ -652,7 +652,7 @@ namespace Demo.Tagging
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ (the cell adds bias_ih_l1).
             bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-            if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 64); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 64, 32); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
             else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 128, 64, accumulate: false);
 
             // Initial state: state index 2 of the given tensors, or zeros.
@@ -719,7 +719,7 @@ namespace Demo.Tagging
 
             // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1_reverseᵀ (the cell adds bias_ih_l1_reverse).
             bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-            if (batchOne) _recurrent.Project(gates, input, WeightIhL1Reverse, BiasIhL1Reverse, rows, 64); // + bias_ih_l1_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1_reverse)
+            if (batchOne) _recurrent.Project(gates, input, WeightIhL1Reverse, BiasIhL1Reverse, rows, 64, 32); // + bias_ih_l1_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1_reverse)
             else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1Reverse, rows, 128, 64, accumulate: false);
 
             // Initial state: state index 3 of the given tensors, or zeros.

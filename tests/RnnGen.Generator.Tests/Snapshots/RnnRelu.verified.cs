@@ -383,7 +383,7 @@ namespace Demo
 
                 // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
                 bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-                if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 4); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+                if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 4, 10); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
                 else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 10, 4, accumulate: false);
 
                 // Initial state: state index 0 of the given tensors, or zeros.
@@ -442,7 +442,7 @@ namespace Demo
 
                 // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ (the cell adds bias_ih_l1).
                 bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-                if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 10); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
+                if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 10, 10); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
                 else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 10, 10, accumulate: false);
 
                 // Initial state: state index 1 of the given tensors, or zeros.

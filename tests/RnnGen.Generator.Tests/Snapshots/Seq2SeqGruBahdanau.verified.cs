@@ -1287,7 +1287,7 @@ namespace Demo.Dates
 
                 // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
                 bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-                if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 32); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+                if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 32, 128); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
                 else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 384, 32, accumulate: false);
 
                 // Initial state: state index 0 of the given tensors, or zeros.
@@ -1345,7 +1345,7 @@ namespace Demo.Dates
 
                 // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0_reverseᵀ (the cell adds bias_ih_l0_reverse).
                 bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-                if (batchOne) _recurrent.Project(gates, input, WeightIhL0Reverse, BiasIhL0Reverse, rows, 32); // + bias_ih_l0_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0_reverse)
+                if (batchOne) _recurrent.Project(gates, input, WeightIhL0Reverse, BiasIhL0Reverse, rows, 32, 128); // + bias_ih_l0_reverse, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0_reverse)
                 else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0Reverse, rows, 384, 32, accumulate: false);
 
                 // Initial state: state index 1 of the given tensors, or zeros.

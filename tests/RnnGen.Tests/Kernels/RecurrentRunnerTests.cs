@@ -234,10 +234,12 @@ public class RecurrentRunnerTests
     }
 
     [Theory]
-    [InlineData(50, 64, 512)]    // two column halves of 256
-    [InlineData(7, 33, 200)]     // split at 128 of 200
-    [InlineData(3, 5, 96)]       // too small to share: one thread either way
-    public void Project_EqualsGemmPlusBias_OnOneAndTwoThreads_Bitwise(int rows, int inputSize, int n)
+    [InlineData(50, 64, 512, 128)]  // LSTM H=128: per gate, units [0, 64) on the caller, [64, 128) on the helper
+    [InlineData(9, 40, 768, 256)]   // GRU H=256: per gate, [0, 128) and [128, 256)
+    [InlineData(7, 33, 200, 40)]    // H not a multiple of 64: the columns split at 128 of 200
+    [InlineData(5, 17, 192, 192)]   // one gate of 192: units [0, 96) is no multiple of 64, so columns [0, 128) and [128, 192)
+    [InlineData(3, 5, 96, 24)]      // too small to share: one thread either way
+    public void Project_EqualsGemmPlusBias_OnOneAndTwoThreads_Bitwise(int rows, int inputSize, int n, int hidden)
     {
         var random = new SeededRandom((ulong)(rows + n));
         float[] input = new float[rows * inputSize], w = new float[n * inputSize], bias = new float[n];
@@ -255,7 +257,7 @@ public class RecurrentRunnerTests
             {
                 var actual = new float[rows * n + 3];
                 Array.Fill(actual, float.NaN);
-                runner.Project(actual, input, w, bias, rows, inputSize);
+                runner.Project(actual, input, w, bias, rows, inputSize, hidden);
                 Assert.Equal(expected, actual.AsSpan(0, rows * n).ToArray());
                 Assert.All(actual.AsSpan(rows * n).ToArray(), v => Assert.True(float.IsNaN(v), "written past the projection"));
             }
@@ -266,12 +268,14 @@ public class RecurrentRunnerTests
     {
         using var runner = new RecurrentRunner();
         float[] input = new float[4 * 3], w = new float[8 * 3], bias = new float[8], projection = new float[4 * 8];
-        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 0, 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 4, 0));
-        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w, [], 4, 3));
-        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w.AsSpan(1), bias, 4, 3));
-        Assert.Throws<ArgumentException>(() => runner.Project(projection, input.AsSpan(1), w, bias, 4, 3));
-        Assert.Throws<ArgumentException>(() => runner.Project(projection.AsSpan(1), input, w, bias, 4, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 0, 3, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 4, 0, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.Project(projection, input, w, bias, 4, 3, 0));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w, bias, 4, 3, 3)); // 8 columns are not G·3
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w, [], 4, 3, 4));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input, w.AsSpan(1), bias, 4, 3, 4));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection, input.AsSpan(1), w, bias, 4, 3, 4));
+        Assert.Throws<ArgumentException>(() => runner.Project(projection.AsSpan(1), input, w, bias, 4, 3, 4));
     }
 
     [Fact]
