@@ -1,5 +1,8 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RnnGen.Benchmarks;
 
@@ -24,6 +27,27 @@ internal static class BenchmarkCases
     public const double PeakGflopsPerCore = 212;
 
     private const ulong Seed = 2024;
+
+    /// <summary>
+    /// Reads every float of <paramref name="data"/> once, with eight independent sums (so that the read,
+    /// not the adds, sets the pace), front to back or back to front as the batch-1 runner alternates its
+    /// blocks per step: the floor of a time loop that must read W_hh once per step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Sweep(float[] data, bool descending)
+    {
+        ReadOnlySpan<Vector512<float>> v = MemoryMarshal.Cast<float, Vector512<float>>(data);
+        ref Vector512<float> r = ref MemoryMarshal.GetReference(v);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        nint n = v.Length / 8 * 8, step = descending ? -8 : 8;
+        for (nint i = descending ? n - 8 : 0, left = n / 8; left > 0; left--, i += step)
+        {
+            ref Vector512<float> q = ref Unsafe.Add(ref r, i);
+            a0 += q; a1 += Unsafe.Add(ref q, 1); a2 += Unsafe.Add(ref q, 2); a3 += Unsafe.Add(ref q, 3);
+            a4 += Unsafe.Add(ref q, 4); a5 += Unsafe.Add(ref q, 5); a6 += Unsafe.Add(ref q, 6); a7 += Unsafe.Add(ref q, 7);
+        }
+        return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+    }
 
     public static readonly BenchmarkCase[] All =
     [

@@ -19,6 +19,9 @@ internal static class NetworkBenchmark
 {
     private sealed record Result(BenchmarkCase Case, int Threads, double RnnGenSeconds, double RnnGenBest, double OrtSeconds, double OrtBest, bool BatchOneTwoCores)
     {
+        /// <summary>Batch 1, one thread: the median time of a loop that only reads W_hh once per step (see <see cref="PrintFloor"/>).</summary>
+        public double ReadSeconds { get; set; } = double.NaN;
+
         public double TorchSeconds { get; set; } = double.NaN;
         public double TorchBest { get; set; } = double.NaN;
     }
@@ -75,7 +78,15 @@ internal static class NetworkBenchmark
                     OrtRunner ort = threads == 1 ? ort1 : ort2;
                     int t = threads;
                     var m = timing.Measure([() => model.Infer(x, lengths, y, t), ort.Run], interleave: threads == 1);
-                    results.Add(new Result(c, threads, m[0].Median, m[0].Best, m[1].Median, m[1].Best, BatchOneTwoCores: threads > 1 && c.Batch == 1));
+                    var result = new Result(c, threads, m[0].Median, m[0].Best, m[1].Median, m[1].Best, BatchOneTwoCores: threads > 1 && c.Batch == 1);
+                    if (threads == 1 && c.Batch == 1)
+                    {
+                        float[] wHh = model.Tensor("weight_hh_l0").ToArray();
+                        float sink = 0;
+                        result.ReadSeconds = timing.Measure([() => { for (int s = 0; s < c.Steps; s++) sink += BenchmarkCases.Sweep(wHh, descending: (s & 1) == 1); }])[0].Median;
+                        GC.KeepAlive(sink);
+                    }
+                    results.Add(result);
                 }
             }
             else
@@ -106,6 +117,7 @@ internal static class NetworkBenchmark
         Console.WriteLine();
 
         PrintTable(results, runtime);
+        PrintFloor(results);
         PrintTargets(results);
         PrintWorkspace();
         return allCorrect ? 0 : 1;
@@ -154,6 +166,26 @@ internal static class NetworkBenchmark
         foreach (Result r in results.Where(r => r.Threads == 1))
             Console.WriteLine($"{r.Case.Title,-40} {(double.IsNaN(r.Case.OrtAnchorMs) ? "—" : r.Case.OrtAnchorMs.ToString("F3", CultureInfo.InvariantCulture)),10} {Ms(r.OrtSeconds),9} " +
                               $"{r.Case.TorchAnchorMs,14:F3} {(double.IsNaN(r.TorchSeconds) ? "not measured" : Ms(r.TorchSeconds)),12}");
+        Console.WriteLine();
+    }
+
+    // Batch 1 on one thread: a forward must read W_hh once per step and compute the input projection,
+    // so it cannot take less than (the time of a loop that only reads W_hh T times) + (the projection's
+    // FLOPs at the core's peak). ORT's time over that floor is the largest ratio any implementation that
+    // keeps float32 weights could reach in this run.
+    private static void PrintFloor(List<Result> results)
+    {
+        Console.WriteLine("Batch 1 on one thread, the floor: W_hh read once per step (a loop that only reads it, timed in this run) + the input projection at peak.");
+        Console.WriteLine($"{"case",-40} {"read W_hh ×T",12} {"proj @peak",10} {"floor ms",9} {"RnnGen ms",9} {"ORT ms",8} {"×ORT",6} {"floor ×ORT",10}");
+        foreach (Result r in results.Where(r => !double.IsNaN(r.ReadSeconds)))
+        {
+            BenchmarkCase c = r.Case;
+            double projection = 2.0 * c.Gates * c.HiddenSize * c.InputSize * c.Steps / (BenchmarkCases.PeakGflopsPerCore * 1e9);
+            double floor = r.ReadSeconds + projection;
+            Console.WriteLine($"{c.Title,-40} {r.ReadSeconds * 1e3,12:F3} {projection * 1e3,10:F3} {floor * 1e3,9:F3} {r.RnnGenSeconds * 1e3,9:F3} {r.OrtSeconds * 1e3,8:F3} " +
+                              $"{r.OrtSeconds / r.RnnGenSeconds,6:F2} {r.OrtSeconds / floor,10:F2}");
+        }
+        Console.WriteLine("'floor ×ORT' = ORT's time / the floor: the most any float32 implementation could reach against ORT in this run.");
         Console.WriteLine();
     }
 
