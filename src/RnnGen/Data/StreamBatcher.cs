@@ -21,7 +21,8 @@ namespace RnnGen.Data;
 /// chunks but the last have <see cref="Steps"/> steps, the last may be shorter. Chunk k + 1 starts
 /// with the token that chunk k predicted last, so a state carried across calls lines up with the
 /// text. A chunk is laid out <c>[streams, steps]</c>, row-major, the layout of a generated
-/// network's <c>Step</c> and <c>ComputeLossAndGradients(tokens, targets, state)</c>. Any range of
+/// network's <c>Step</c> and <c>ComputeLossAndGradients(tokens, targets, state)</c>, or
+/// <c>[steps, streams]</c> for a network declared <see cref="SequenceLayout.TimeMajor"/>. Any range of
 /// streams can be asked for on its own, so that two workers can each own half of the streams
 /// (and a state for them).
 /// </para>
@@ -90,25 +91,30 @@ public sealed class StreamBatcher
         return Math.Min(Steps, StreamLength - chunk * Steps);
     }
 
-    /// <summary>Writes chunk <paramref name="chunk"/> of every stream; see <see cref="GetChunk(int, int, int, Span{int}, Span{int})"/>.</summary>
+    /// <summary>Writes chunk <paramref name="chunk"/> of every stream; see <see cref="GetChunk(int, int, int, Span{int}, Span{int}, SequenceLayout)"/>.</summary>
     /// <returns>The number of steps of the chunk.</returns>
-    public int GetChunk(int chunk, Span<int> inputs, Span<int> targets) => GetChunk(chunk, 0, Streams, inputs, targets);
+    public int GetChunk(int chunk, Span<int> inputs, Span<int> targets, SequenceLayout layout = SequenceLayout.BatchFirst) =>
+        GetChunk(chunk, 0, Streams, inputs, targets, layout);
 
     /// <summary>
     /// Writes chunk <paramref name="chunk"/> of the streams [<paramref name="firstStream"/>,
     /// <paramref name="firstStream"/> + <paramref name="streamCount"/>) as [streamCount, steps]
-    /// row-major inputs and targets, into the first streamCount × steps values of each span.
+    /// inputs and targets (or [steps, streamCount] time-major), into the first streamCount × steps
+    /// values of each span.
     /// </summary>
     /// <param name="chunk">The chunk, in [0, <see cref="ChunkCount"/>).</param>
     /// <param name="firstStream">The first stream wanted.</param>
     /// <param name="streamCount">How many consecutive streams, ≥ 1.</param>
     /// <param name="inputs">Receives the input tokens; at least streamCount × <see cref="ChunkSteps"/> long.</param>
     /// <param name="targets">Receives the tokens that follow the inputs; as long as needed for the inputs.</param>
+    /// <param name="layout">The layout of both spans: the network's <c>Layout</c>.</param>
     /// <returns>The number of steps of the chunk (<see cref="ChunkSteps"/>).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The chunk or the stream range is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The chunk, the stream range or the layout is out of range.</exception>
     /// <exception cref="ArgumentException">A span is too short.</exception>
-    public int GetChunk(int chunk, int firstStream, int streamCount, Span<int> inputs, Span<int> targets)
+    public int GetChunk(int chunk, int firstStream, int streamCount, Span<int> inputs, Span<int> targets, SequenceLayout layout = SequenceLayout.BatchFirst)
     {
+        if (layout is not (SequenceLayout.BatchFirst or SequenceLayout.TimeMajor))
+            throw new ArgumentOutOfRangeException(nameof(layout), layout, "The layout must be BatchFirst or TimeMajor.");
         int steps = ChunkSteps(chunk);
         ArgumentOutOfRangeException.ThrowIfNegative(firstStream);
         ArgumentOutOfRangeException.ThrowIfLessThan(streamCount, 1);
@@ -123,8 +129,19 @@ public sealed class StreamBatcher
         for (int s = 0; s < streamCount; s++)
         {
             int start = (firstStream + s) * StreamLength + chunk * Steps;
-            _tokens.AsSpan(start, steps).CopyTo(inputs.Slice(s * steps, steps));
-            _tokens.AsSpan(start + 1, steps).CopyTo(targets.Slice(s * steps, steps));
+            if (layout == SequenceLayout.BatchFirst)
+            {
+                _tokens.AsSpan(start, steps).CopyTo(inputs.Slice(s * steps, steps));
+                _tokens.AsSpan(start + 1, steps).CopyTo(targets.Slice(s * steps, steps));
+            }
+            else
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    inputs[t * streamCount + s] = _tokens[start + t];
+                    targets[t * streamCount + s] = _tokens[start + t + 1];
+                }
+            }
         }
         return steps;
     }

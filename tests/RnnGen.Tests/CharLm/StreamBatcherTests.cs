@@ -97,6 +97,34 @@ public class StreamBatcherTests
         }
     }
 
+    [Theory]
+    [InlineData(1000, 7, 10, 0, 7)]
+    [InlineData(1000, 7, 10, 2, 3)]   // a range of streams
+    [InlineData(1000, 7, 10, 6, 1)]
+    public void TimeMajorChunkIsTheBatchFirstChunkTransposed(int length, int streams, int steps, int first, int count)
+    {
+        var batcher = new StreamBatcher(Positions(length), streams, steps);
+        for (int chunk = 0; chunk < batcher.ChunkCount; chunk++)
+        {
+            int[] inputs = new int[count * steps], targets = new int[count * steps], inputsTm = new int[count * steps + 1], targetsTm = new int[count * steps + 1];
+            inputsTm[^1] = targetsTm[^1] = -5;
+            int n = batcher.GetChunk(chunk, first, count, inputs, targets);
+            Assert.Equal(n, batcher.GetChunk(chunk, first, count, inputsTm, targetsTm, SequenceLayout.TimeMajor));
+            for (int s = 0; s < count; s++)
+                for (int t = 0; t < n; t++)
+                {
+                    // token i is i: stream first + s starts at (first + s)·L + chunk·steps
+                    int expected = (first + s) * batcher.StreamLength + chunk * steps + t;
+                    Assert.Equal(expected, inputsTm[t * count + s]);
+                    Assert.Equal(expected + 1, targetsTm[t * count + s]);
+                    Assert.Equal(inputs[s * n + t], inputsTm[t * count + s]);
+                }
+            Assert.Equal(-5, inputsTm[^1]);
+            Assert.Equal(-5, targetsTm[^1]);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => batcher.GetChunk(0, new int[70], new int[70], (SequenceLayout)3));
+    }
+
     [Fact]
     public void TheBatcherKeepsItsOwnCopyOfTheTokens()
     {

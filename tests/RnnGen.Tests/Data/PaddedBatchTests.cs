@@ -72,4 +72,44 @@ public class PaddedBatchTests
             }
         }
     }
+
+    [Fact]
+    public void TimeMajorBatchHoldsEachStepOfEveryRowTogether()
+    {
+        var batch = PaddedBatch.Pack(Sequences, [0, 2, 1], layout: SequenceLayout.TimeMajor);
+        Assert.Equal(SequenceLayout.TimeMajor, batch.Layout);
+        Assert.Equal(3, batch.BatchSize);
+        Assert.Equal(3, batch.TimeSteps);
+        // [T, B]: step 0 of rows 0, 1, 2, then step 1, then step 2 (written out by hand from Sequences).
+        Assert.Equal([5, 9, 8, 6, 10, 0, 7, 0, 0], batch.Values);
+        Assert.Equal([3, 2, 1], batch.Lengths);
+        Assert.Equal(10, batch[1, 1]);
+        Assert.Equal(0, batch[2, 2]);
+        Assert.Throws<InvalidOperationException>(() => batch.GetRow(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch[3, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch[0, 3]);
+
+        // The same ids as the batch-first pack, transposed; the indexer reads both alike.
+        var batchFirst = PaddedBatch.Pack(Sequences, [0, 2, 1]);
+        Assert.Equal(SequenceLayout.BatchFirst, batchFirst.Layout);
+        for (int b = 0; b < 3; b++)
+            for (int t = 0; t < 3; t++)
+            {
+                Assert.Equal(batchFirst.Values[b * 3 + t], batch.Values[t * 3 + b]);
+                Assert.Equal(batchFirst[b, t], batch[b, t]);
+            }
+    }
+
+    [Fact]
+    public void TimeMajorPackIntoOverwritesOldContentAndChecksTheLayout()
+    {
+        int[] values = new int[8], lengths = new int[2];
+        Array.Fill(values, 99);
+        int timeSteps = PaddedBatch.PackInto(Sequences, [3, 1], values, lengths, paddingValue: -1, layout: SequenceLayout.TimeMajor);
+        Assert.Equal(4, timeSteps);
+        Assert.Equal([11, 8, 12, -1, 13, -1, 14, -1], values);
+        Assert.Equal([4, 1], lengths);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PaddedBatch.PackInto(Sequences, [3, 1], values, lengths, layout: (SequenceLayout)7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PaddedBatch.Pack(Sequences, [0], layout: (SequenceLayout)(-1)));
+    }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using RnnGen.IO;
 using RnnGen.Tests.Networks;
 using RnnGen.Training;
+using RnnGen.Data;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -110,6 +111,46 @@ public class LayoutTests(ITestOutputHelper log)
         Assert.Equal(lossBf.Sum, lossTm.Sum, 5);
         Assert.Contains(bf.Gradients, v => v != 0f);
         Assert.True(Compare.MaxRelativeError(tm.Gradients, bf.Gradients.Select(v => (double)v).ToArray()) <= Tolerance);
+    }
+
+    [Fact]
+    public void Batchers_FeedATimeMajorNetworkDirectly_AndGiveItsBatchFirstTwinsLossAndGradients()
+    {
+        var tm = new LstmI5H7L1FwEmbHeadTimeMajor(31);
+        var bf = new LstmI5H7L1FwEmbHead(31);
+        var random = new SeededRandom(5);
+        // Sentences of 1–6 tokens (ids 2–12) with a tag (0–5) per token, padded by PaddedBatch.
+        int[][] sentences = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, 1 + random.NextInt(6)).Select(_ => 2 + random.NextInt(11)).ToArray()).ToArray();
+        int[][] tags = sentences.Select(s => s.Select(_ => random.NextInt(6)).ToArray()).ToArray();
+        int[] indices = [4, 0, 3, 1, 2];
+        var tokensTm = PaddedBatch.Pack(sentences, indices, layout: SequenceLayout.TimeMajor);
+        var tagsTm = PaddedBatch.Pack(tags, indices, paddingValue: -1, layout: SequenceLayout.TimeMajor);
+        var tokensBf = PaddedBatch.Pack(sentences, indices);
+        var tagsBf = PaddedBatch.Pack(tags, indices, paddingValue: -1);
+        Assert.Equal(tokensBf.Lengths, tokensTm.Lengths);
+        LossSum lossTm = tm.ComputeLossAndGradients(tokensTm.Values, tokensTm.Lengths, tagsTm.Values);
+        LossSum lossBf = bf.ComputeLossAndGradients(tokensBf.Values, tokensBf.Lengths, tagsBf.Values);
+        Assert.Equal(sentences.Sum(s => s.Length), lossTm.Count);
+        Assert.Equal(lossBf.Sum, lossTm.Sum, 5);
+        Assert.True(Compare.MaxRelativeError(tm.Gradients, bf.Gradients.Select(v => (double)v).ToArray()) <= Tolerance);
+
+        // StreamBatcher chunks in the network's layout: truncated BPTT over the same text, same losses and states.
+        int[] text = Enumerable.Range(0, 200).Select(_ => random.NextInt(13)).ToArray();
+        var batcher = new StreamBatcher(text, streams: 3, steps: 7);
+        var stateTm = new LstmI5H7L1FwEmbHeadTimeMajor.State(3);
+        var stateBf = new LstmI5H7L1FwEmbHead.State(3);
+        int[] x = new int[21], y = new int[21], xTm = new int[21], yTm = new int[21];
+        for (int chunk = 0; chunk < batcher.ChunkCount; chunk++)
+        {
+            int n = batcher.GetChunk(chunk, x, y);
+            batcher.GetChunk(chunk, xTm, yTm, SequenceLayout.TimeMajor);
+            // targets are token ids here; the head has 6 classes, so fold them into range
+            for (int i = 0; i < 3 * n; i++) { y[i] %= 6; yTm[i] %= 6; }
+            LossSum a = tm.ComputeLossAndGradients(xTm.AsSpan(0, 3 * n), yTm.AsSpan(0, 3 * n), stateTm);
+            LossSum c = bf.ComputeLossAndGradients(x.AsSpan(0, 3 * n), y.AsSpan(0, 3 * n), stateBf);
+            Assert.Equal(c.Sum, a.Sum, 5);
+            Assert.True(Compare.MaxRelativeError(stateTm.Hidden, stateBf.Hidden.Select(v => (double)v).ToArray()) <= Tolerance);
+        }
     }
 
     [Fact]
