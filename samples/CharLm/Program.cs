@@ -8,15 +8,16 @@ using CharLm;
 using RnnGen.Data;
 using RnnGen.IO;
 using RnnGen.Training;
+using RnnGen.Samples;
 
 // Character language model on Tiny Shakespeare. See docs/charlm.md.
 try
 {
     return args.Length == 0 ? Commands.Default() : args[0] switch
     {
-        "train" => Commands.Train(Options.Parse(args[1..], Commands.TrainOptions)),
-        "sample" => Commands.Sample(Options.Parse(args[1..], Commands.SampleOptions)),
-        "eval" => Commands.Eval(Options.Parse(args[1..], Commands.EvalOptions)),
+        "train" => Commands.Train(CommandOptions.Parse(args[1..], Commands.TrainOptions)),
+        "sample" => Commands.Sample(CommandOptions.Parse(args[1..], Commands.SampleOptions)),
+        "eval" => Commands.Eval(CommandOptions.Parse(args[1..], Commands.EvalOptions)),
         "--help" or "-h" or "help" => Commands.Usage(),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
@@ -30,55 +31,6 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
 {
     Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
     return 1;
-}
-
-/// <summary>A command-line mistake: reported with the usage line and exit code 2.</summary>
-sealed class UsageException(string message) : Exception(message);
-
-/// <summary>--name value pairs, only from an allowed set.</summary>
-sealed class Options
-{
-    private readonly Dictionary<string, string> _values = new();
-
-    public static Options Parse(string[] args, params string[] allowed)
-    {
-        var o = new Options();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || !allowed.Contains(a[2..]))
-                throw new UsageException($"unknown option '{a}' (allowed: {string.Join(", ", allowed.Select(x => "--" + x))})");
-            if (i + 1 >= args.Length) throw new UsageException($"option '{a}' needs a value");
-            if (!o._values.TryAdd(a[2..], args[++i])) throw new UsageException($"option '{a}' is given twice");
-        }
-        return o;
-    }
-
-    public string? Get(string name) => _values.GetValueOrDefault(name);
-
-    public int Int(string name, int fallback, int min = 1, int max = int.MaxValue)
-    {
-        string? v = Get(name);
-        if (v is null) return fallback;
-        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
-            ? n : throw new UsageException($"--{name} must be an integer in [{min}, {(max == int.MaxValue ? "∞" : max)}] (got '{v}')");
-    }
-
-    public ulong Seed(string name, ulong fallback)
-    {
-        string? v = Get(name);
-        if (v is null) return fallback;
-        return ulong.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong n) ? n : throw new UsageException($"--{name} must be a non-negative integer (got '{v}')");
-    }
-
-    public double Double(string name, double fallback, double min, double max, bool minInclusive = true)
-    {
-        string? v = Get(name);
-        if (v is null) return fallback;
-        bool ok = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && double.IsFinite(n)
-            && (minInclusive ? n >= min : n > min) && n <= max;
-        return ok ? n : throw new UsageException($"--{name} must be a number in {(minInclusive ? "[" : "(")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}] (got '{v}')");
-    }
 }
 
 static class Commands
@@ -108,13 +60,13 @@ static class Commands
     public static int Default()
     {
         Console.WriteLine("No arguments: a short demo (3 minutes of training, then a sample). The full recipe is 'CharLm train' (20 minutes); see --help.");
-        int code = Train(Options.Parse(["--minutes", "3", "--model", DemoModel], TrainOptions));
+        int code = Train(CommandOptions.Parse(["--minutes", "3", "--model", DemoModel], TrainOptions));
         if (code != 0) return code;
         Console.WriteLine();
-        return Sample(Options.Parse(["--model", DemoModel, "--length", "400"], SampleOptions));
+        return Sample(CommandOptions.Parse(["--model", DemoModel, "--length", "400"], SampleOptions));
     }
 
-    public static int Train(Options o)
+    public static int Train(CommandOptions o)
     {
         string modelPath = o.Get("model") ?? DefaultModel;
         var d = new TrainingOptions();
@@ -152,7 +104,7 @@ static class Commands
         return 0;
     }
 
-    public static int Eval(Options o)
+    public static int Eval(CommandOptions o)
     {
         string modelPath = o.Get("model") ?? DefaultModel;
         int threads = o.Int("threads", Math.Min(2, Environment.ProcessorCount), max: 2);
@@ -166,7 +118,7 @@ static class Commands
         return 0;
     }
 
-    public static int Sample(Options o)
+    public static int Sample(CommandOptions o)
     {
         string modelPath = o.Get("model") ?? DefaultModel;
         string prime = o.Get("prime") ?? "ROMEO:";

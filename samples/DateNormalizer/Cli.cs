@@ -4,66 +4,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using RnnGen.Samples;
 using RnnGen.Training;
 
 namespace DateNormalizer;
-
-/// <summary>A command-line mistake: reported in one line with the usage hint, exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);
-
-/// <summary>The options of one command: <c>--name value</c> pairs from a fixed set, each at most once.</summary>
-public sealed class CommandOptions
-{
-    private readonly Dictionary<string, string> _values;
-
-    private CommandOptions(Dictionary<string, string> values) => _values = values;
-
-    /// <summary>Reads <paramref name="args"/> as <c>--name value</c> pairs whose names are in <paramref name="allowed"/>.</summary>
-    /// <exception cref="UsageException">An unknown or repeated option, or one without a value.</exception>
-    public static CommandOptions Parse(IReadOnlyList<string> args, params string[] allowed)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        int i = 0;
-        while (i < args.Count)
-        {
-            string name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : "";
-            if (!allowed.Contains(name))
-                throw new UsageException($"unknown option '{args[i]}' (this command takes {(allowed.Length == 0 ? "none" : string.Join(", ", allowed.Select(a => "--" + a)))})");
-            if (i + 1 == args.Count) throw new UsageException($"option '--{name}' needs a value");
-            if (!values.TryAdd(name, args[i + 1])) throw new UsageException($"option '--{name}' is given twice");
-            i += 2;
-        }
-        return new CommandOptions(values);
-    }
-
-    /// <summary>The value of <c>--<paramref name="name"/></c>, or <paramref name="fallback"/>.</summary>
-    public string Text(string name, string fallback) => _values.GetValueOrDefault(name) ?? fallback;
-
-    /// <summary>The value of <c>--<paramref name="name"/></c>, or null.</summary>
-    public string? OptionalText(string name) => _values.GetValueOrDefault(name);
-
-    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>], or <paramref name="fallback"/>.</summary>
-    public int Integer(string name, int fallback, int min, int max) =>
-        Number(name, fallback, min, max, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null);
-
-    /// <summary>A real number in [<paramref name="min"/>, <paramref name="max"/>], or <paramref name="fallback"/>.</summary>
-    public double Real(string name, double fallback, double min, double max) =>
-        Number(name, fallback, min, max, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : null);
-
-    /// <summary>A non-negative integer seed, or <paramref name="fallback"/>.</summary>
-    public ulong Seed(string name, ulong fallback) =>
-        _values.TryGetValue(name, out string? s)
-            ? ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v) ? v : throw new UsageException($"--{name} must be a non-negative integer (got '{s}')")
-            : fallback;
-
-    private T Number<T>(string name, T fallback, T min, T max, Func<string, T?> parse) where T : struct, IComparable<T>
-    {
-        if (!_values.TryGetValue(name, out string? s)) return fallback;
-        T? value = parse(s);
-        if (value is T v && v.CompareTo(min) >= 0 && v.CompareTo(max) <= 0) return v;
-        throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be a number from {min} to {max} (got '{s}')"));
-    }
-}
 
 /// <summary>
 /// The date normalizer's command line: <c>train</c>, <c>eval</c>, <c>translate</c>, <c>sample</c>.
@@ -140,22 +84,22 @@ public static class Cli
 
     private static int Train(CommandOptions o, TextWriter output, TextWriter error)
     {
-        string attention = o.Text("attention", DateNetworks.DefaultAttention);
+        string attention = o.Get("attention") ?? DateNetworks.DefaultAttention;
         if (!DateNetworks.IsKnown(attention)) throw new UsageException($"--attention must be one of {string.Join(", ", DateNetworks.AttentionKinds)} (got '{attention}')");
         var d = new TrainingOptions();
         var options = new TrainingOptions
         {
-            MaxMinutes = o.Real("minutes", d.MaxMinutes, 0.01, 10_000),
-            Epochs = o.Integer("epochs", d.Epochs, 1, 10_000),
-            TrainingCount = o.Integer("examples", d.TrainingCount, 100, 10_000_000),
-            BatchSize = o.Integer("batch", d.BatchSize, 1, 1024),
-            LearningRate = o.Real("lr", d.LearningRate, 1e-6, 1),
-            TeacherForcing = (float)o.Real("teacher-forcing", d.TeacherForcing, 0, 1),
-            ReportEvery = o.Integer("report", d.ReportEvery, 1, 1_000_000),
+            MaxMinutes = o.Double("minutes", d.MaxMinutes, 0.01, 10_000),
+            Epochs = o.Int("epochs", d.Epochs, 1, 10_000),
+            TrainingCount = o.Int("examples", d.TrainingCount, 100, 10_000_000),
+            BatchSize = o.Int("batch", d.BatchSize, 1, 1024),
+            LearningRate = o.Double("lr", d.LearningRate, 1e-6, 1),
+            TeacherForcing = (float)o.Double("teacher-forcing", d.TeacherForcing, 0, 1),
+            ReportEvery = o.Int("report", d.ReportEvery, 1, 1_000_000),
             Seed = o.Seed("seed", d.Seed),
         };
         if (options.Seed is DateSets.ValidationSeed or DateSets.TestSeed) throw new UsageException($"--seed {options.Seed} is the seed of a held-out set");
-        string modelPath = o.Text("model", DefaultModel);
+        string modelPath = o.Get("model") ?? DefaultModel;
 
         var clock = Stopwatch.StartNew();
         (List<DateExample> train, int skipped) = DateSets.Training(options.TrainingCount, options.Seed);
@@ -180,10 +124,10 @@ public static class Cli
 
     private static int Eval(CommandOptions o, TextWriter output)
     {
-        string modelPath = o.Text("model", DefaultModel);
-        int count = o.Integer("count", DateSets.DefaultTestCount, 1, 1_000_000);
-        int beam = o.Integer("beam", 1, 1, 64);
-        int showErrors = o.Integer("errors", 10, 0, 1_000_000);
+        string modelPath = o.Get("model") ?? DefaultModel;
+        int count = o.Int("count", DateSets.DefaultTestCount, 1, 1_000_000);
+        int beam = o.Int("beam", 1, 1, 64);
+        int showErrors = o.Int("errors", 10, 0, 1_000_000);
         DateModel model = DateModel.Load(modelPath);
         List<DateExample> test = DateSets.Test(count);
         var errors = new List<(DateExample Example, string Output)>();
@@ -202,9 +146,9 @@ public static class Cli
 
     private static int Translate(CommandOptions o, TextReader input, TextWriter output, TextWriter error)
     {
-        string modelPath = o.Text("model", DefaultModel);
-        int beam = o.Integer("beam", 1, 1, 64);
-        string? svgPath = o.OptionalText("attention");
+        string modelPath = o.Get("model") ?? DefaultModel;
+        int beam = o.Int("beam", 1, 1, 64);
+        string? svgPath = o.Get("attention");
         if (svgPath is not null && !svgPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--attention takes the SVG file to write, ending in .svg (got '{svgPath}')");
         DateModel model = DateModel.Load(modelPath);
@@ -240,7 +184,7 @@ public static class Cli
 
     private static int Sample(CommandOptions o, TextWriter output)
     {
-        int count = o.Integer("count", 20, 1, 10_000_000);
+        int count = o.Int("count", 20, 1, 10_000_000);
         ulong seed = o.Seed("seed", DateSets.DefaultTrainingSeed);
         var generator = new DateExampleGenerator(seed);
         for (int i = 0; i < count; i++)

@@ -5,15 +5,16 @@ using System.IO;
 using System.Linq;
 using PosTagger;
 using RnnGen.Data;
+using RnnGen.Samples;
 
 // Part-of-speech tagger on Universal Dependencies English EWT. See README.md.
 try
 {
     return args.Length == 0 ? Commands.Default() : args[0] switch
     {
-        "train" => Commands.Train(Options.Parse(args[1..], "epochs", "threads", "train", "dev", "test", "model", "limit", "minutes", "seed")),
-        "eval" => Commands.Eval(Options.Parse(args[1..], "model", "data", "threads")),
-        "tag" => Commands.Tag(Options.Parse(args[1..], "model")),
+        "train" => Commands.Train(CommandOptions.Parse(args[1..], "epochs", "threads", "train", "dev", "test", "model", "limit", "minutes", "seed")),
+        "eval" => Commands.Eval(CommandOptions.Parse(args[1..], "model", "data", "threads")),
+        "tag" => Commands.Tag(CommandOptions.Parse(args[1..], "model")),
         "--help" or "-h" or "help" => Commands.Usage(),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
@@ -27,47 +28,6 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
 {
     Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
     return 1;
-}
-
-/// <summary>A command-line mistake: reported with the usage line and exit code 2.</summary>
-sealed class UsageException(string message) : Exception(message);
-
-/// <summary>--name value pairs, only from an allowed set.</summary>
-sealed class Options
-{
-    private readonly Dictionary<string, string> _values = new();
-
-    public static Options Parse(string[] args, params string[] allowed)
-    {
-        var o = new Options();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || !allowed.Contains(a[2..]))
-                throw new UsageException($"unknown option '{a}' (allowed: {string.Join(", ", allowed.Select(x => "--" + x))})");
-            if (i + 1 >= args.Length) throw new UsageException($"option '{a}' needs a value");
-            o._values[a[2..]] = args[++i];
-        }
-        return o;
-    }
-
-    public string? Get(string name) => _values.GetValueOrDefault(name);
-
-    public string Require(string name) => Get(name) ?? throw new UsageException($"missing --{name}");
-
-    public int Int(string name, int fallback)
-    {
-        string? v = Get(name);
-        if (v is null) return fallback;
-        return int.TryParse(v, out int n) && n > 0 ? n : throw new UsageException($"--{name} must be a positive integer (got '{v}')");
-    }
-
-    public double Double(string name, double fallback)
-    {
-        string? v = Get(name);
-        if (v is null) return fallback;
-        return double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out double n) && n > 0 ? n : throw new UsageException($"--{name} must be a positive number (got '{v}')");
-    }
 }
 
 static class Commands
@@ -88,7 +48,7 @@ static class Commands
 
     public static int Default()
     {
-        int code = Train(Options.Parse([]));
+        int code = Train(CommandOptions.Parse([]));
         if (code != 0) return code;
         Console.WriteLine();
         var model = TaggerModel.Load(DefaultModel);
@@ -97,7 +57,7 @@ static class Commands
         return 0;
     }
 
-    public static int Train(Options o)
+    public static int Train(CommandOptions o)
     {
         string data = DataFolder();
         string trainPath = o.Get("train") ?? Path.Combine(data, "en_ewt-ud-train.conllu.gz");
@@ -107,11 +67,10 @@ static class Commands
         var options = new TrainingOptions
         {
             Epochs = o.Int("epochs", 12),
-            Threads = o.Int("threads", Math.Min(2, Environment.ProcessorCount)),
-            MaxMinutes = o.Double("minutes", 9.0),
-            Seed = (ulong)o.Int("seed", 1),
+            Threads = o.Int("threads", Math.Min(2, Environment.ProcessorCount), max: 2),
+            MaxMinutes = o.Double("minutes", 9.0, 0, 100_000, minInclusive: false),
+            Seed = o.Seed("seed", 1),
         };
-        if (options.Threads > 2) throw new UsageException("--threads must be 1 or 2");
 
         var trainSentences = ConllUReader.ReadFile(trainPath);
         int limit = o.Int("limit", int.MaxValue);
@@ -130,11 +89,11 @@ static class Commands
         return 0;
     }
 
-    public static int Eval(Options o)
+    public static int Eval(CommandOptions o)
     {
         var model = TaggerModel.Load(o.Require("model"));
         var data = ConllUReader.ReadFile(o.Require("data")).Select(model.Encode).ToList();
-        int threads = o.Int("threads", Math.Min(2, Environment.ProcessorCount));
+        int threads = o.Int("threads", Math.Min(2, Environment.ProcessorCount), max: 2);
         var clock = Stopwatch.StartNew();
         var (accuracy, tokens, _) = TaggerTrainer.Evaluate(model, data, threads: Math.Min(threads, 2));
         Console.WriteLine($"UPOS accuracy: {100 * accuracy:0.00}% ({tokens} tokens)");
@@ -142,7 +101,7 @@ static class Commands
         return 0;
     }
 
-    public static int Tag(Options o)
+    public static int Tag(CommandOptions o)
     {
         var model = TaggerModel.Load(o.Require("model"));
         string? line;
