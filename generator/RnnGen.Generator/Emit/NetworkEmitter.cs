@@ -563,7 +563,8 @@ internal static class NetworkEmitter
                     w.Line(Inv($"if (packed) {K}Gemm.APackedB(hProj, h, packedHh, active, {gh}, {h}, accumulate: false);"));
                     w.Line(Inv($"else {K}Gemm.ABt(hProj, h, {layer.WeightHh.Property}, active, {gh}, {h}, accumulate: false);"));
                     w.Line();
-                    w.Line(Inv($"// Fused cell, one pass per sequence: both biases ({layer.BiasIh.Key}, {layer.BiasHh.Key}), gate activations, state update."));
+                    w.Line(Inv($"// Fused cell, one pass per sequence: both biases ({layer.BiasIh.Key}, {layer.BiasHh.Key}), gate activations, state update"));
+                    w.Line("// (the activations are kept in the gates row for backward when training; inference writes only the state).");
                     using (w.Block("for (int b = 0; b < active; b++)"))
                     {
                         w.Line("int length = lengths[b];");
@@ -580,20 +581,20 @@ internal static class NetworkEmitter
                                 w.Line(Inv($"cb.CopyTo(_cellPrev{sx}.AsSpan(row * {h}, {h}));"));
                             }
                             w.Line(plan.HasPeepholes
-                                ? Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property}, {layer.Peephole!.Property});")
-                                : Inv($"{K}LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
+                                ? Inv($"{K}LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property}, {layer.Peephole!.Property});")
+                                : Inv($"{K}LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
                             w.Line(Inv($"if (training) cb.CopyTo(_cell{sx}.AsSpan(row * {h}, {h}));"));
                         }
                         else if (plan.IsGru)
                         {
                             w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                            w.Line(Inv($"{K}GruCell.Forward(hb, g, _hn{sx}.AsSpan(row * {h}, {h}), g, hProj.Slice(b * {gh}, {gh}), hb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
+                            w.Line(Inv($"{K}GruCell.Forward(hb, training ? g : default, training ? _hn{sx}.AsSpan(row * {h}, {h}) : default, g, hProj.Slice(b * {gh}, {gh}), hb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
                         }
                         else
                         {
                             w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
                             w.Line(Inv($"{K}RnnCell.Forward(hb, g, hProj.Slice(b * {gh}, {gh}), {(plan.Spec.Relu ? "true" : "false")}, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
-                            w.Line("hb.CopyTo(g);");
+                            w.Line("if (training) hb.CopyTo(g); // backward reads h from the gates row");
                         }
                         w.Line(Inv($"hb.CopyTo(output.Slice(row * {outW} + {outOffset}, {h}));"));
                     }

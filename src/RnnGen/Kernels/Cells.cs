@@ -134,14 +134,17 @@ public static class LstmCell
         Forward(h, c, gates, xProj, hProj, cPrev, default, default);
 
     // As above with pre-activations xProj + biasIh + hProj + biasHh (biases [4H]; empty spans: no bias).
-    /// <summary>Forward step with the two biases added in the same pass, optionally with peepholes (empty <paramref name="peephole"/>: none).</summary>
+    /// <summary>
+    /// Forward step with the two biases added in the same pass, optionally with peepholes (empty <paramref name="peephole"/>: none).
+    /// An empty <paramref name="gates"/> keeps nothing for backward (inference): the pass then writes only h and c.
+    /// </summary>
     public static void Forward(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> peephole = default)
     {
         int n = h.Length;
         if (n == 0) return;
         if (!peephole.IsEmpty) RowKernel.Check(peephole.Length, 3 * n, nameof(peephole));
         RowKernel.Check(c.Length, n, nameof(c));
-        RowKernel.Check(gates.Length, 4 * n, nameof(gates));
+        if (!gates.IsEmpty) RowKernel.Check(gates.Length, 4 * n, nameof(gates));
         RowKernel.Check(xProj.Length, 4 * n, nameof(xProj));
         RowKernel.Check(hProj.Length, 4 * n, nameof(hProj));
         RowKernel.Check(cPrev.Length, n, nameof(cPrev));
@@ -201,7 +204,7 @@ public static class LstmCell
             ref float h = ref MemoryMarshal.GetReference(_h), c = ref MemoryMarshal.GetReference(_c), g = ref MemoryMarshal.GetReference(_gates);
             ref readonly float cp = ref MemoryMarshal.GetReference(_cPrev), p = ref MemoryMarshal.GetReference(_peephole);
             var pre = new PreActivation(_xProj, _hProj, _biasIh, _biasHh);
-            bool peep = !_peephole.IsEmpty;
+            bool peep = !_peephole.IsEmpty, keep = !_gates.IsEmpty; // keep: the activations for backward
             for (; j <= n - TOps.Count; j += TOps.Count)
             {
                 TVec cPrev = TOps.Load(in cp, j);
@@ -215,10 +218,13 @@ public static class LstmCell
                 TVec cj = TOps.MultiplyAdd(f, cPrev, TOps.Multiply(i, gg));
                 if (peep) oPre = TOps.MultiplyAdd(TOps.Load(in p, 2 * n + j), cj, oPre);
                 TVec o = CellMath.Sigmoid<TOps, TVec>(oPre);
-                TOps.Store(i, ref g, j);
-                TOps.Store(f, ref g, n + j);
-                TOps.Store(gg, ref g, 2 * n + j);
-                TOps.Store(o, ref g, 3 * n + j);
+                if (keep)
+                {
+                    TOps.Store(i, ref g, j);
+                    TOps.Store(f, ref g, n + j);
+                    TOps.Store(gg, ref g, 2 * n + j);
+                    TOps.Store(o, ref g, 3 * n + j);
+                }
                 TOps.Store(cj, ref c, j);
                 TOps.Store(TOps.Multiply(o, CellMath.Tanh<TOps, TVec>(cj)), ref h, j);
             }
@@ -368,12 +374,19 @@ public static class GruCell
 
     // As above with biases [3H]: r, z see xProj + biasIh + hProj + biasHh; hn = hProj_n + biasHh_n;
     // n = tanh(xProj_n + biasIh_n + r⊙hn). Empty spans: no bias.
-    /// <summary>Forward step with the two biases added in the same pass.</summary>
+    /// <summary>
+    /// Forward step with the two biases added in the same pass. Empty <paramref name="gates"/> and
+    /// <paramref name="hn"/> keep nothing for backward (inference): the pass then writes only h.
+    /// </summary>
     public static void Forward(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
     {
         int n = h.Length;
-        RowKernel.Check(gates.Length, 3 * n, nameof(gates));
-        RowKernel.Check(hn.Length, n, nameof(hn));
+        if (gates.IsEmpty != hn.IsEmpty) throw new ArgumentException("The gates and hn are kept for backward together: give both, or neither for inference.", nameof(hn));
+        if (!gates.IsEmpty)
+        {
+            RowKernel.Check(gates.Length, 3 * n, nameof(gates));
+            RowKernel.Check(hn.Length, n, nameof(hn));
+        }
         RowKernel.Check(xProj.Length, 3 * n, nameof(xProj));
         RowKernel.Check(hProj.Length, 3 * n, nameof(hProj));
         RowKernel.Check(hPrev.Length, n, nameof(hPrev));
@@ -409,6 +422,7 @@ public static class GruCell
             ref float h = ref MemoryMarshal.GetReference(_h), g = ref MemoryMarshal.GetReference(_gates), hn = ref MemoryMarshal.GetReference(_hn);
             ref readonly float hPrev = ref MemoryMarshal.GetReference(_hPrev);
             var pre = new PreActivation(_xProj, _hProj, _biasIh, _biasHh);
+            bool keep = !_gates.IsEmpty; // the activations and hn for backward
             for (; j <= n - TOps.Count; j += TOps.Count)
             {
                 TVec r = CellMath.Sigmoid<TOps, TVec>(pre.At<TOps, TVec>(j));
@@ -416,10 +430,13 @@ public static class GruCell
                 TVec hnj = pre.Recurrent<TOps, TVec>(2 * n + j);
                 TVec nn = CellMath.Tanh<TOps, TVec>(TOps.MultiplyAdd(r, hnj, pre.Input<TOps, TVec>(2 * n + j)));
                 TVec hp0 = TOps.Load(in hPrev, j);
-                TOps.Store(r, ref g, j);
-                TOps.Store(z, ref g, n + j);
-                TOps.Store(nn, ref g, 2 * n + j);
-                TOps.Store(hnj, ref hn, j);
+                if (keep)
+                {
+                    TOps.Store(r, ref g, j);
+                    TOps.Store(z, ref g, n + j);
+                    TOps.Store(nn, ref g, 2 * n + j);
+                    TOps.Store(hnj, ref hn, j);
+                }
                 TOps.Store(TOps.MultiplyAdd(z, TOps.Subtract(hp0, nn), nn), ref h, j);  // (1−z)·n + z·hPrev
             }
             return j;

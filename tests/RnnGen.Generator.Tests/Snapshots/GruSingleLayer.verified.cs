@@ -326,7 +326,8 @@ namespace Demo.Sensors
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 72, 24, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 72, 24, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -335,7 +336,7 @@ namespace Demo.Sensors
                         global::System.Span<float> hb = h.Slice(b * 24, 24);
                         global::System.Span<float> g = gates.Slice(row * 72, 72);
                         if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 24, 24));
-                        global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 24, 24), g, hProj.Slice(b * 72, 72), hb, BiasIhL0, BiasHhL0);
+                        global::RnnGen.Kernels.GruCell.Forward(hb, training ? g : default, training ? _hnL0.AsSpan(row * 24, 24) : default, g, hProj.Slice(b * 72, 72), hb, BiasIhL0, BiasHhL0);
                         hb.CopyTo(output.Slice(row * 24 + 0, 24));
                     }
                 }

@@ -410,7 +410,8 @@ namespace Demo.Speech
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 60, 20, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 60, 20, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -419,7 +420,7 @@ namespace Demo.Speech
                         global::System.Span<float> hb = h.Slice(b * 20, 20);
                         global::System.Span<float> g = gates.Slice(row * 60, 60);
                         if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 20, 20));
-                        global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 20, 20), g, hProj.Slice(b * 60, 60), hb, BiasIhL0, BiasHhL0);
+                        global::RnnGen.Kernels.GruCell.Forward(hb, training ? g : default, training ? _hnL0.AsSpan(row * 20, 20) : default, g, hProj.Slice(b * 60, 60), hb, BiasIhL0, BiasHhL0);
                         hb.CopyTo(output.Slice(row * 40 + 0, 20));
                     }
                 }
@@ -468,7 +469,8 @@ namespace Demo.Speech
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 60, 20, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 60, 20, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -477,7 +479,7 @@ namespace Demo.Speech
                         global::System.Span<float> hb = h.Slice(b * 20, 20);
                         global::System.Span<float> g = gates.Slice(row * 60, 60);
                         if (training) hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 20, 20));
-                        global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0Reverse.AsSpan(row * 20, 20), g, hProj.Slice(b * 60, 60), hb, BiasIhL0Reverse, BiasHhL0Reverse);
+                        global::RnnGen.Kernels.GruCell.Forward(hb, training ? g : default, training ? _hnL0Reverse.AsSpan(row * 20, 20) : default, g, hProj.Slice(b * 60, 60), hb, BiasIhL0Reverse, BiasHhL0Reverse);
                         hb.CopyTo(output.Slice(row * 40 + 20, 20));
                     }
                 }

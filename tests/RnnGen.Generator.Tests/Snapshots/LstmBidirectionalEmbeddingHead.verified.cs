@@ -546,7 +546,8 @@ namespace Demo.Tagging
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 128, 32, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -560,7 +561,7 @@ namespace Demo.Tagging
                             hb.CopyTo(_hPrevL0.AsSpan(row * 32, 32));
                             cb.CopyTo(_cellPrevL0.AsSpan(row * 32, 32));
                         }
-                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL0, BiasHhL0);
+                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL0, BiasHhL0);
                         if (training) cb.CopyTo(_cellL0.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 0, 32));
                     }
@@ -613,7 +614,8 @@ namespace Demo.Tagging
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 128, 32, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -627,7 +629,7 @@ namespace Demo.Tagging
                             hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 32, 32));
                             cb.CopyTo(_cellPrevL0Reverse.AsSpan(row * 32, 32));
                         }
-                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL0Reverse, BiasHhL0Reverse);
+                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL0Reverse, BiasHhL0Reverse);
                         if (training) cb.CopyTo(_cellL0Reverse.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 32, 32));
                     }
@@ -680,7 +682,8 @@ namespace Demo.Tagging
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 128, 32, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l1, bias_hh_l1), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l1, bias_hh_l1), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -694,7 +697,7 @@ namespace Demo.Tagging
                             hb.CopyTo(_hPrevL1.AsSpan(row * 32, 32));
                             cb.CopyTo(_cellPrevL1.AsSpan(row * 32, 32));
                         }
-                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL1, BiasHhL1);
+                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL1, BiasHhL1);
                         if (training) cb.CopyTo(_cellL1.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 0, 32));
                     }
@@ -747,7 +750,8 @@ namespace Demo.Tagging
                     if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 128, 32, accumulate: false);
                     else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1Reverse, active, 128, 32, accumulate: false);
 
-                    // Fused cell, one pass per sequence: both biases (bias_ih_l1_reverse, bias_hh_l1_reverse), gate activations, state update.
+                    // Fused cell, one pass per sequence: both biases (bias_ih_l1_reverse, bias_hh_l1_reverse), gate activations, state update
+                    // (the activations are kept in the gates row for backward when training; inference writes only the state).
                     for (int b = 0; b < active; b++)
                     {
                         int length = lengths[b];
@@ -761,7 +765,7 @@ namespace Demo.Tagging
                             hb.CopyTo(_hPrevL1Reverse.AsSpan(row * 32, 32));
                             cb.CopyTo(_cellPrevL1Reverse.AsSpan(row * 32, 32));
                         }
-                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, g, g, hProj.Slice(b * 128, 128), cb, BiasIhL1Reverse, BiasHhL1Reverse);
+                        global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL1Reverse, BiasHhL1Reverse);
                         if (training) cb.CopyTo(_cellL1Reverse.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 32, 32));
                     }

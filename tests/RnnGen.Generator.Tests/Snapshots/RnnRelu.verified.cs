@@ -410,7 +410,8 @@ namespace Demo
                         if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: false);
                         else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 10, 10, accumulate: false);
 
-                        // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
+                        // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update
+                        // (the activations are kept in the gates row for backward when training; inference writes only the state).
                         for (int b = 0; b < active; b++)
                         {
                             int length = lengths[b];
@@ -420,7 +421,7 @@ namespace Demo
                             global::System.Span<float> g = gates.Slice(row * 10, 10);
                             if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 10, 10));
                             global::RnnGen.Kernels.RnnCell.Forward(hb, g, hProj.Slice(b * 10, 10), true, BiasIhL0, BiasHhL0);
-                            hb.CopyTo(g);
+                            if (training) hb.CopyTo(g); // backward reads h from the gates row
                             hb.CopyTo(output.Slice(row * 10 + 0, 10));
                         }
                     }
@@ -469,7 +470,8 @@ namespace Demo
                         if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 10, 10, accumulate: false);
                         else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL1, active, 10, 10, accumulate: false);
 
-                        // Fused cell, one pass per sequence: both biases (bias_ih_l1, bias_hh_l1), gate activations, state update.
+                        // Fused cell, one pass per sequence: both biases (bias_ih_l1, bias_hh_l1), gate activations, state update
+                        // (the activations are kept in the gates row for backward when training; inference writes only the state).
                         for (int b = 0; b < active; b++)
                         {
                             int length = lengths[b];
@@ -479,7 +481,7 @@ namespace Demo
                             global::System.Span<float> g = gates.Slice(row * 10, 10);
                             if (training) hb.CopyTo(_hPrevL1.AsSpan(row * 10, 10));
                             global::RnnGen.Kernels.RnnCell.Forward(hb, g, hProj.Slice(b * 10, 10), true, BiasIhL1, BiasHhL1);
-                            hb.CopyTo(g);
+                            if (training) hb.CopyTo(g); // backward reads h from the gates row
                             hb.CopyTo(output.Slice(row * 10 + 0, 10));
                         }
                     }

@@ -1314,7 +1314,8 @@ namespace Demo.Dates
                         if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 384, 128, accumulate: false);
                         else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0, active, 384, 128, accumulate: false);
 
-                        // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update.
+                        // Fused cell, one pass per sequence: both biases (bias_ih_l0, bias_hh_l0), gate activations, state update
+                        // (the activations are kept in the gates row for backward when training; inference writes only the state).
                         for (int b = 0; b < active; b++)
                         {
                             int length = lengths[b];
@@ -1323,7 +1324,7 @@ namespace Demo.Dates
                             global::System.Span<float> hb = h.Slice(b * 128, 128);
                             global::System.Span<float> g = gates.Slice(row * 384, 384);
                             if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 128, 128));
-                            global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0.AsSpan(row * 128, 128), g, hProj.Slice(b * 384, 384), hb, BiasIhL0, BiasHhL0);
+                            global::RnnGen.Kernels.GruCell.Forward(hb, training ? g : default, training ? _hnL0.AsSpan(row * 128, 128) : default, g, hProj.Slice(b * 384, 384), hb, BiasIhL0, BiasHhL0);
                             hb.CopyTo(output.Slice(row * 256 + 0, 128));
                         }
                     }
@@ -1372,7 +1373,8 @@ namespace Demo.Dates
                         if (packed) global::RnnGen.Kernels.Gemm.APackedB(hProj, h, packedHh, active, 384, 128, accumulate: false);
                         else global::RnnGen.Kernels.Gemm.ABt(hProj, h, WeightHhL0Reverse, active, 384, 128, accumulate: false);
 
-                        // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update.
+                        // Fused cell, one pass per sequence: both biases (bias_ih_l0_reverse, bias_hh_l0_reverse), gate activations, state update
+                        // (the activations are kept in the gates row for backward when training; inference writes only the state).
                         for (int b = 0; b < active; b++)
                         {
                             int length = lengths[b];
@@ -1381,7 +1383,7 @@ namespace Demo.Dates
                             global::System.Span<float> hb = h.Slice(b * 128, 128);
                             global::System.Span<float> g = gates.Slice(row * 384, 384);
                             if (training) hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 128, 128));
-                            global::RnnGen.Kernels.GruCell.Forward(hb, g, _hnL0Reverse.AsSpan(row * 128, 128), g, hProj.Slice(b * 384, 384), hb, BiasIhL0Reverse, BiasHhL0Reverse);
+                            global::RnnGen.Kernels.GruCell.Forward(hb, training ? g : default, training ? _hnL0Reverse.AsSpan(row * 128, 128) : default, g, hProj.Slice(b * 384, 384), hb, BiasIhL0Reverse, BiasHhL0Reverse);
                             hb.CopyTo(output.Slice(row * 256 + 128, 128));
                         }
                     }

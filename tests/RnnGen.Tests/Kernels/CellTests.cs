@@ -244,6 +244,57 @@ public sealed class CellTests
         }
     }
 
+    // Inference passes no gates (nor hn): the state comes out bitwise as when they are kept, and the
+    // projection rows are left as they were (nothing is written into them).
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_without_gates_for_backward_gives_the_same_state(int n, int width)
+    {
+        var rng = new Random(n * 71 + width);
+        foreach (bool peephole in new[] { false, true })
+        {
+            float[] x = Uniform(rng, 4 * n, -3, 3), hp = Uniform(rng, 4 * n, -3, 3), cPrev = Uniform(rng, n, -3, 3), p = Uniform(rng, 3 * n, -1, 1);
+            float[] bih = Uniform(rng, 4 * n, -1, 1), bhh = Uniform(rng, 4 * n, -1, 1);
+            float[] gKept = Copy(x), cKept = Copy(cPrev), hKept = new float[n], xAlone = Copy(x), c = Copy(cPrev), h = new float[n];
+            float[] pp = peephole ? p : [];
+            if (width == 0)
+            {
+                LstmCell.Forward(hKept, cKept, gKept, gKept, hp, cKept, bih, bhh, pp);
+                LstmCell.Forward(h, c, default, xAlone, hp, c, bih, bhh, pp);
+            }
+            else
+            {
+                var kept = new LstmCell.ForwardKernel(hKept, cKept, gKept, gKept, hp, cKept, pp, bih, bhh);
+                RowKernel.Run(ref kept, width);
+                var alone = new LstmCell.ForwardKernel(h, c, default, xAlone, hp, c, pp, bih, bhh);
+                RowKernel.Run(ref alone, width);
+            }
+            Assert.Equal(hKept, h);
+            Assert.Equal(cKept, c);
+            Assert.Equal(x, xAlone);
+            Assert.NotEqual(x, gKept); // (kept: the activations replaced the projection)
+        }
+        {
+            float[] x = Uniform(rng, 3 * n, -3, 3), hp = Uniform(rng, 3 * n, -3, 3), hPrev = Uniform(rng, n, -1, 1);
+            float[] bih = Uniform(rng, 3 * n, -1, 1), bhh = Uniform(rng, 3 * n, -1, 1);
+            float[] gKept = Copy(x), hn = new float[n], hKept = Copy(hPrev), xAlone = Copy(x), h = Copy(hPrev);
+            if (width == 0)
+            {
+                GruCell.Forward(hKept, gKept, hn, gKept, hp, hKept, bih, bhh);
+                GruCell.Forward(h, default, default, xAlone, hp, h, bih, bhh);
+            }
+            else
+            {
+                var kept = new GruCell.ForwardKernel(hKept, gKept, hn, gKept, hp, hKept, bih, bhh);
+                RowKernel.Run(ref kept, width);
+                var alone = new GruCell.ForwardKernel(h, default, default, xAlone, hp, h, bih, bhh);
+                RowKernel.Run(ref alone, width);
+            }
+            Assert.Equal(hKept, h);
+            Assert.Equal(x, xAlone);
+        }
+    }
+
     [Fact]
     public void Short_spans_are_refused()
     {
@@ -254,5 +305,8 @@ public sealed class CellTests
         Assert.Throws<ArgumentException>(() => RnnCell.Forward(h, h.AsSpan(0, 7), h, relu: false));
         Assert.Throws<ArgumentException>(() => RnnCell.Forward(h, h, h, false, h, h.AsSpan(0, 7)));
         Assert.Throws<ArgumentException>(() => LstmCell.Forward(h, c, g, g, g, c, g, g, g.AsSpan(0, 23)));
+        // the GRU keeps its gates and hn together, or neither
+        Assert.Throws<ArgumentException>(() => GruCell.Forward(h, g.AsSpan(0, 24), default, g.AsSpan(0, 24), g.AsSpan(0, 24), h, default, default));
+        Assert.Throws<ArgumentException>(() => GruCell.Forward(h, default, h, g.AsSpan(0, 24), g.AsSpan(0, 24), h, default, default));
     }
 }
