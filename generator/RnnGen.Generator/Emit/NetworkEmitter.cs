@@ -762,7 +762,7 @@ internal static class NetworkEmitter
         string cell = plan.IsLstm ? "state.Cell, state.Cell" : "default, default";
         w.Line("/// <summary>");
         w.Line("/// Advances every stream of <paramref name=\"state\"/> by a chunk of steps (one or more) and updates the state in place.");
-        w.Line("/// Step by step gives the same outputs as one <see cref=\"Forward\"/> over the whole sequence.");
+        w.Line("/// Step by step gives the outputs of one <see cref=\"Forward\"/> over the whole sequence, to rounding (the kernels of short and long calls round differently).");
         w.Line("/// </summary>");
         w.Line(plan.HasEmbedding
             ? "/// <param name=\"tokens\">Token ids " + SequenceShape(plan, "", "Batch") + " of the next chunk.</param>"

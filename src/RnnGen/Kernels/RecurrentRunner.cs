@@ -169,7 +169,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
             // GateWidth = H (byUnits) or n (one range per thread) and SplitBlock = the split inside it.
             _job = new Job
             {
-                Projecting = true, C = c, X = (float*)a, W = (float*)b, Bias = (float*)bias, Length = rows, Columns = n, InputSize = inputSize,
+                Projecting = true, C = c, X = (float*)a, W = (float*)b, Bias = (float*)bias, Length = rows, Columns = n, InputSize = inputSize, Isa = GemmDispatch.Current,
                 GateWidth = byUnits ? hidden : n, SplitBlock = !two ? n : byUnits ? ownedUnits : half,
             };
             if (two) ProjectTwo();
@@ -187,7 +187,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private static void ProjectColumns(ref Job job, int j0, int j1)
     {
         int n = job.Columns;
-        Gemm.Columns(GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.InputSize, false, GemmDispatch.Current, j0, j1);
+        Gemm.Columns(GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.InputSize, false, job.Isa, j0, j1);
         var bias = new ReadOnlySpan<float>(job.Bias + j0, j1 - j0);
         for (int r = 0; r < job.Length; r++)
         {
@@ -204,6 +204,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
         public RecurrentStep.Cell Cell;
         public bool Projecting; // a Project call, not a time loop
         public int Columns, InputSize, GateWidth; // of a Project call
+        public GemmIsa Isa; // of a Project call: the caller's kernel choice (a per-thread setting), used by both threads
         public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its packed copy)
         public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks, Lanes; // Lanes: units per block of the packed form (0: in place)
         public bool Reverse;

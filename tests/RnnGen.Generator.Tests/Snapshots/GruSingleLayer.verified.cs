@@ -402,7 +402,7 @@ namespace Demo.Sensors
 
         /// <summary>
         /// Advances every stream of <paramref name="state"/> by a chunk of steps (one or more) and updates the state in place.
-        /// Step by step gives the same outputs as one <see cref="Forward"/> over the whole sequence.
+        /// Step by step gives the outputs of one <see cref="Forward"/> over the whole sequence, to rounding (the kernels of short and long calls round differently).
         /// </summary>
         /// <param name="inputs">Inputs [Batch, steps, InputSize] of the next chunk.</param>
         /// <param name="state">The streams' state: read, then overwritten with the state after the chunk.</param>

@@ -263,6 +263,33 @@ public class RecurrentRunnerTests
             }
     }
 
+    // The kernel choice is a per-thread setting: the helper must use the caller's, or the two halves
+    // of a limited caller's projection would round differently from one thread.
+    [Fact]
+    public void Project_OnTwoThreads_UsesTheCallersKernelChoice()
+    {
+        const int rows = 3, inputSize = 64, n = 512, hidden = 128;
+        var random = new SeededRandom(21);
+        float[] input = new float[rows * inputSize], w = new float[n * inputSize], bias = new float[n];
+        random.FillUniform(input, -1, 1);
+        random.FillUniform(w, -0.5f, 0.5f);
+        random.FillUniform(bias, -0.5f, 0.5f);
+        GemmDispatch.LimitCurrentThread(GemmIsa.Scalar);
+        try
+        {
+            using var one = new RecurrentRunner();
+            using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+            float[] a = new float[rows * n], b = new float[rows * n];
+            one.Project(a, input, w, bias, rows, inputSize, hidden);
+            two.Project(b, input, w, bias, rows, inputSize, hidden);
+            Assert.Equal(a, b);
+        }
+        finally
+        {
+            GemmDispatch.LimitCurrentThread(null);
+        }
+    }
+
     [Fact]
     public void Project_RejectsBadArguments()
     {
