@@ -907,12 +907,17 @@ internal static class Seq2SeqEmitter
     {
         var s = plan.Spec;
         int v = plan.V, h = plan.H;
+        w.Line("/// <summary>Decoder steps the last <see cref=\"BeamSearch\"/> ran (fewer than its maxLength when every item stopped early).</summary>");
+        w.Line("public int LastSearchSteps { get; private set; }");
+        w.Line();
         w.Line("/// <summary>");
         w.Line("/// Beam search over a batch: every batch item keeps <paramref name=\"beamWidth\"/> live hypotheses. Each step extends");
         w.Line("/// them by every token; the best <paramref name=\"beamWidth\"/> continuations that do not end stay live, and a");
         w.Line("/// continuation by EndToken that scores at least as well as the last of them finishes. A batch item stops when");
-        w.Line("/// <paramref name=\"beamWidth\"/> hypotheses have finished; at <paramref name=\"maxLength\"/> the live ones count as");
-        w.Line("/// finished too. The result is the finished hypothesis with the best normalized score");
+        w.Line("/// <paramref name=\"beamWidth\"/> hypotheses have finished, or earlier when no live hypothesis can end with a better");
+        w.Line("/// normalized score than the best finished one (exact: log p only falls as tokens are added, and a hypothesis's best");
+        w.Line("/// possible normalized score is at the shortest or the longest length it can still reach); at <paramref name=\"maxLength\"/>");
+        w.Line("/// the live ones count as finished too. The result is the finished hypothesis with the best normalized score");
         w.Line("/// log p(y | x) / length^lengthPenalty (length counts the tokens, end token included; 0 ranks by log p alone).");
         w.Line("/// Allocates nothing once the workspace has grown to the batch, beam and lengths.");
         w.Line("/// </summary>");
@@ -943,9 +948,11 @@ internal static class Seq2SeqEmitter
             w.Line("_bestLengths.AsSpan(0, batch).Clear();");
             w.Line("_finishedCounts.AsSpan(0, batch).Clear();");
             w.Line("int running = batch;");
+            w.Line("LastSearchSteps = 0;");
             using (w.Block("for (int t = 0; t < maxLength && running > 0; t++)"))
             {
                 w.Line("DecoderStep(0, rows, beam, sourceSteps);");
+                w.Line("LastSearchSteps = t + 1;");
                 w.Line(Inv($"{RoSpan} logProbs = _logProbs.AsSpan(0, rows * {v});"));
                 w.Line("bool last = t == maxLength - 1;");
                 using (w.Block("for (int b = 0; b < batch; b++)"))
@@ -984,6 +991,8 @@ internal static class Seq2SeqEmitter
                         }
                         w.Line("// At the length limit the live hypotheses finish as they are.");
                         w.Line("if (last) for (int i = 0; i < count; i++) Finish(b, b * beam + candParents[i], candTokens[i], candScores[i], t, maxLength, sourceSteps, lengthPenalty, keepAttention);");
+                        w.Line("// Early stop: the best live hypothesis (candScores[0]) can only end at t + 2 … maxLength tokens, with log p ≤ its own.");
+                        w.Line("if (!last && count > 0 && _bestScores[b] >= BestReachable(candScores[0], t + 2, maxLength, lengthPenalty)) _finishedCounts[b] = beam;");
                         w.Line("if (count == 0) _finishedCounts[b] = beam; // nothing left to extend");
                         w.Line("if (_finishedCounts[b] >= beam) running--;");
                     }
@@ -1041,6 +1050,14 @@ internal static class Seq2SeqEmitter
         w.Line();
         w.Line("// A hypothesis of item b finishes: the live row's tokens before step t, then `token` at step t, with log-probability");
         w.Line("// `score`. It replaces the item's best when its normalized score score / length^lengthPenalty is higher.");
+        w.Line("// The best normalized score a hypothesis with log p = score can still end with, at shortest … longest tokens:");
+        w.Line("// score / length^α with score ≤ 0 is monotone in the length, so the best is at one of the two ends (computed as Finish does).");
+        using (w.Block("private static float BestReachable(float score, int shortest, int longest, float lengthPenalty)"))
+        {
+            w.Line("if (lengthPenalty == 0f) return score;");
+            w.Line("return global::System.Math.Max((float)(score / global::System.Math.Pow(shortest, lengthPenalty)), (float)(score / global::System.Math.Pow(longest, lengthPenalty)));");
+        }
+        w.Line();
         using (w.Block("private void Finish(int b, int row, int token, float score, int t, int maxLength, int sourceSteps, float lengthPenalty, bool keepAttention)"))
         {
             w.Line("int length = t + 1;");

@@ -782,12 +782,17 @@ namespace Demo.Dates
             }
         }
 
+        /// <summary>Decoder steps the last <see cref="BeamSearch"/> ran (fewer than its maxLength when every item stopped early).</summary>
+        public int LastSearchSteps { get; private set; }
+
         /// <summary>
         /// Beam search over a batch: every batch item keeps <paramref name="beamWidth"/> live hypotheses. Each step extends
         /// them by every token; the best <paramref name="beamWidth"/> continuations that do not end stay live, and a
         /// continuation by EndToken that scores at least as well as the last of them finishes. A batch item stops when
-        /// <paramref name="beamWidth"/> hypotheses have finished; at <paramref name="maxLength"/> the live ones count as
-        /// finished too. The result is the finished hypothesis with the best normalized score
+        /// <paramref name="beamWidth"/> hypotheses have finished, or earlier when no live hypothesis can end with a better
+        /// normalized score than the best finished one (exact: log p only falls as tokens are added, and a hypothesis's best
+        /// possible normalized score is at the shortest or the longest length it can still reach); at <paramref name="maxLength"/>
+        /// the live ones count as finished too. The result is the finished hypothesis with the best normalized score
         /// log p(y | x) / length^lengthPenalty (length counts the tokens, end token included; 0 ranks by log p alone).
         /// Allocates nothing once the workspace has grown to the batch, beam and lengths.
         /// </summary>
@@ -824,9 +829,11 @@ namespace Demo.Dates
             _bestLengths.AsSpan(0, batch).Clear();
             _finishedCounts.AsSpan(0, batch).Clear();
             int running = batch;
+            LastSearchSteps = 0;
             for (int t = 0; t < maxLength && running > 0; t++)
             {
                 DecoderStep(0, rows, beam, sourceSteps);
+                LastSearchSteps = t + 1;
                 global::System.ReadOnlySpan<float> logProbs = _logProbs.AsSpan(0, rows * 16);
                 bool last = t == maxLength - 1;
                 for (int b = 0; b < batch; b++)
@@ -865,6 +872,8 @@ namespace Demo.Dates
                         }
                         // At the length limit the live hypotheses finish as they are.
                         if (last) for (int i = 0; i < count; i++) Finish(b, b * beam + candParents[i], candTokens[i], candScores[i], t, maxLength, sourceSteps, lengthPenalty, keepAttention);
+                        // Early stop: the best live hypothesis (candScores[0]) can only end at t + 2 … maxLength tokens, with log p ≤ its own.
+                        if (!last && count > 0 && _bestScores[b] >= BestReachable(candScores[0], t + 2, maxLength, lengthPenalty)) _finishedCounts[b] = beam;
                         if (count == 0) _finishedCounts[b] = beam; // nothing left to extend
                         if (_finishedCounts[b] >= beam) running--;
                     }
@@ -910,6 +919,14 @@ namespace Demo.Dates
 
         // A hypothesis of item b finishes: the live row's tokens before step t, then `token` at step t, with log-probability
         // `score`. It replaces the item's best when its normalized score score / length^lengthPenalty is higher.
+        // The best normalized score a hypothesis with log p = score can still end with, at shortest … longest tokens:
+        // score / length^α with score ≤ 0 is monotone in the length, so the best is at one of the two ends (computed as Finish does).
+        private static float BestReachable(float score, int shortest, int longest, float lengthPenalty)
+        {
+            if (lengthPenalty == 0f) return score;
+            return global::System.Math.Max((float)(score / global::System.Math.Pow(shortest, lengthPenalty)), (float)(score / global::System.Math.Pow(longest, lengthPenalty)));
+        }
+
         private void Finish(int b, int row, int token, float score, int t, int maxLength, int sourceSteps, float lengthPenalty, bool keepAttention)
         {
             int length = t + 1;

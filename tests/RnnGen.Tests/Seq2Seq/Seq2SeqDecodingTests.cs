@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using RnnGen.Training;
 using Xunit;
 
@@ -73,6 +74,37 @@ public sealed class Seq2SeqDecodingTests
             // Tokens past each length are 0.
             for (int t = lengths[b]; t < MaxLength; t++) Assert.Equal(0, output[b * MaxLength + t]);
         }
+    }
+
+    // With the end token made far likelier than the others, the one-token sequence [end] finishes at the
+    // first step with log p ≈ 0, and every live hypothesis already has log p ≈ −10: none can end above it
+    // at any length up to 40, so the search stops after one decoder step, where the rule "beam hypotheses
+    // finished" alone would run on. Exactness of the stop is checked by the exhaustive search below.
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1f)]
+    public void Beam_search_stops_as_soon_as_no_live_hypothesis_can_win(float lengthPenalty)
+    {
+        var net = new TinySeq(21);
+        TensorDescriptor outputBias = ((IRecurrentNetwork)net).Tensors.Single(d => d.Name == "decoder.out.bias");
+        net.Parameters[outputBias.Offset + TinySeq.EndToken] += 10f;
+        int[] source = [0, 4, 2, 1, 3, 2, 0, 0, 0, 0];
+        int[] sourceLengths = [5, 2];
+        const int maxLength = 40;
+        var output = new int[2 * maxLength];
+        var lengths = new int[2];
+        var scores = new float[2];
+        net.BeamSearch(source, sourceLengths, 3, output, lengths, maxLength, lengthPenalty, scores: scores);
+        Assert.Equal(1, net.LastSearchSteps);
+        Assert.Equal([1, 1], lengths);
+        Assert.Equal(TinySeq.EndToken, output[0]);
+        Assert.Equal(TinySeq.EndToken, output[maxLength]);
+        Assert.All(scores, s => Assert.InRange(s, -0.01f, 0f));
+
+        // Without the bias the same search runs longer (the stop is not always immediate).
+        net.Parameters[outputBias.Offset + TinySeq.EndToken] -= 10f;
+        net.BeamSearch(source, sourceLengths, 3, output, lengths, maxLength, lengthPenalty, scores: scores);
+        Assert.True(net.LastSearchSteps > 1, $"{net.LastSearchSteps} steps");
     }
 
     // Target vocabulary 4 (start 1, end 3), maximum length 4: 40 sequences that end, 81 that reach the
