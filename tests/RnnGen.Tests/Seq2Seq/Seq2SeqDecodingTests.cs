@@ -139,6 +139,9 @@ public sealed class Seq2SeqDecodingTests
         var outputLengths = new int[batch];
         var beamScores = new float[batch];
         net.BeamSearch(source, sourceLengths, 81, output, outputLengths, maxLength, lengthPenalty, scores: beamScores);
+        // A beam of 81 never has 81 finished hypotheses here: with α = 0 and 0.5 the search ends by the
+        // early stop, so this exhaustive check covers it (with α = 1 longer endings stay reachable).
+        if (lengthPenalty < 1f) Assert.True(net.LastSearchSteps < maxLength, $"the early stop did not happen ({net.LastSearchSteps} steps)");
         var narrow = new int[batch * maxLength];
         var narrowLengths = new int[batch];
         var narrowScores = new float[batch];
