@@ -28,13 +28,21 @@ internal static class BenchmarkCases
 
     private const ulong Seed = 2024;
 
+    /// <summary>The floor loop of batch 1: <see cref="Sweep"/> over W_hh once per step for <paramref name="steps"/> steps, alternating direction.</summary>
+    public static float ReadPerStep(float[] weightHh, int steps)
+    {
+        float sink = 0;
+        for (int s = 0; s < steps; s++) sink += Sweep(weightHh, descending: (s & 1) == 1);
+        return sink;
+    }
+
     /// <summary>
     /// Reads every float of <paramref name="data"/> once, with eight independent sums (so that the read,
     /// not the adds, sets the pace), front to back or back to front as the batch-1 runner alternates its
     /// blocks per step: the floor of a time loop that must read W_hh once per step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Sweep(float[] data, bool descending)
+    private static float Sweep(float[] data, bool descending)
     {
         ReadOnlySpan<Vector512<float>> v = MemoryMarshal.Cast<float, Vector512<float>>(data);
         ref Vector512<float> r = ref MemoryMarshal.GetReference(v);

@@ -62,7 +62,7 @@ internal static class ProfileBenchmark
             phases.Add(("  (the same on 2 threads)", () => two.Project(gatesWork, input, wIh, bIh, rows, I, H), -2.0 * rows * GH * I));
             phases.Add(("recurrent loop (runner: pack W_hh, product + cell)", () => Loop(one), 2.0 * rows * GH * H));
             phases.Add(("  (the same on 2 threads, RecurrentThreads = 2)", () => Loop(two), -2.0 * rows * GH * H));
-            phases.Add(("  (floor: W_hh read T times, no arithmetic)", () => { for (int s = 0; s < T; s++) sink += BenchmarkCases.Sweep(wHh, descending: (s & 1) == 1); }, -2.0 * rows * GH * H));
+            phases.Add(("  (floor: W_hh read T times, no arithmetic)", () => sink += BenchmarkCases.ReadPerStep(wHh, T), -2.0 * rows * GH * H));
             GC.KeepAlive(sink);
             phases.Add(("  (before: T per-step Gemm.ABt, m = 1, no cell)", () =>
             {

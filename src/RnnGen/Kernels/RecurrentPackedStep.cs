@@ -156,41 +156,36 @@ internal static unsafe class RecurrentPackedStep
                 case RecurrentStep.Cell.Lstm:
                 {
                     Accumulate4<TOps, TVec>(p, hCur, hidden, out TVec di, out TVec df, out TVec dg, out TVec dO);
-                    TVec ig = CellMath.Sigmoid<TOps, TVec>(Pre<TOps, TVec>(di, bias + u, x + u, valid));
-                    TVec fg = CellMath.Sigmoid<TOps, TVec>(Pre<TOps, TVec>(df, bias + hidden + u, x + hidden + u, valid));
-                    TVec gg = CellMath.Tanh<TOps, TVec>(Pre<TOps, TVec>(dg, bias + 2 * hidden + u, x + 2 * hidden + u, valid));
-                    TVec og = CellMath.Sigmoid<TOps, TVec>(Pre<TOps, TVec>(dO, bias + 3 * hidden + u, x + 3 * hidden + u, valid));
-                    TVec cNew = TOps.Add(TOps.Multiply(fg, Part<TOps, TVec>(c + u, valid)), TOps.Multiply(ig, gg));
-                    Store<TOps, TVec>(cNew, c + u, valid);
-                    Finish<TOps, TVec>(TOps.Multiply(og, CellMath.Tanh<TOps, TVec>(cNew)), hNext + u, output + u, valid);
+                    TVec ig = CellMath.Sigmoid<TOps, TVec>(UnitBlock.Pre<TOps, TVec>(di, bias + u, x + u, valid));
+                    TVec fg = CellMath.Sigmoid<TOps, TVec>(UnitBlock.Pre<TOps, TVec>(df, bias + hidden + u, x + hidden + u, valid));
+                    TVec gg = CellMath.Tanh<TOps, TVec>(UnitBlock.Pre<TOps, TVec>(dg, bias + 2 * hidden + u, x + 2 * hidden + u, valid));
+                    TVec og = CellMath.Sigmoid<TOps, TVec>(UnitBlock.Pre<TOps, TVec>(dO, bias + 3 * hidden + u, x + 3 * hidden + u, valid));
+                    TVec cNew = TOps.Add(TOps.Multiply(fg, UnitBlock.Part<TOps, TVec>(c + u, valid)), TOps.Multiply(ig, gg));
+                    UnitBlock.Store<TOps, TVec>(cNew, c + u, valid);
+                    UnitBlock.Finish<TOps, TVec>(TOps.Multiply(og, CellMath.Tanh<TOps, TVec>(cNew)), hNext + u, output + u, valid);
                     break;
                 }
                 case RecurrentStep.Cell.Gru:
                 {
                     Accumulate3<TOps, TVec>(p, hCur, hidden, out TVec dr, out TVec dz, out TVec dn);
-                    TVec r = CellMath.Sigmoid<TOps, TVec>(Pre<TOps, TVec>(dr, bias + u, x + u, valid));
-                    TVec z = CellMath.Sigmoid<TOps, TVec>(Pre<TOps, TVec>(dz, bias + hidden + u, x + hidden + u, valid));
-                    TVec hn = TOps.Add(dn, Part<TOps, TVec>(bias + 2 * hidden + u, valid));
-                    TVec n = CellMath.Tanh<TOps, TVec>(TOps.Add(Part<TOps, TVec>(x + 2 * hidden + u, valid), TOps.Multiply(r, hn)));
-                    TVec h = TOps.Add(TOps.Multiply(TOps.Subtract(TOps.Broadcast(1f), z), n), TOps.Multiply(z, Part<TOps, TVec>(hCur + u, valid)));
-                    Finish<TOps, TVec>(h, hNext + u, output + u, valid);
+                    TVec r = CellMath.Sigmoid<TOps, TVec>(UnitBlock.Pre<TOps, TVec>(dr, bias + u, x + u, valid));
+                    TVec z = CellMath.Sigmoid<TOps, TVec>(UnitBlock.Pre<TOps, TVec>(dz, bias + hidden + u, x + hidden + u, valid));
+                    TVec hn = TOps.Add(dn, UnitBlock.Part<TOps, TVec>(bias + 2 * hidden + u, valid));
+                    TVec n = CellMath.Tanh<TOps, TVec>(TOps.Add(UnitBlock.Part<TOps, TVec>(x + 2 * hidden + u, valid), TOps.Multiply(r, hn)));
+                    TVec h = TOps.Add(TOps.Multiply(TOps.Subtract(TOps.Broadcast(1f), z), n), TOps.Multiply(z, UnitBlock.Part<TOps, TVec>(hCur + u, valid)));
+                    UnitBlock.Finish<TOps, TVec>(h, hNext + u, output + u, valid);
                     break;
                 }
                 default:
                 {
-                    TVec pre = Pre<TOps, TVec>(Accumulate1<TOps, TVec>(p, hCur, hidden), bias + u, x + u, valid);
+                    TVec pre = UnitBlock.Pre<TOps, TVec>(Accumulate1<TOps, TVec>(p, hCur, hidden), bias + u, x + u, valid);
                     TVec h = cell == RecurrentStep.Cell.RnnRelu ? TOps.Max(pre, TOps.Broadcast(0f)) : CellMath.Tanh<TOps, TVec>(pre);
-                    Finish<TOps, TVec>(h, hNext + u, output + u, valid);
+                    UnitBlock.Finish<TOps, TVec>(h, hNext + u, output + u, valid);
                     break;
                 }
             }
         }
     }
-
-    // Gate pre-activation: the recurrent product + b_hh + the input projection (which holds b_ih).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Pre<TOps, TVec>(TVec product, float* bias, float* x, int valid) where TOps : IFloatOps<TVec> where TVec : struct =>
-        TOps.Add(TOps.Add(product, Part<TOps, TVec>(bias, valid)), Part<TOps, TVec>(x, valid));
 
     // The recurrent products of one block, G = 4: packed run per k is [i | f | g | o] × lanes.
     // Not inlined: one copy keeps its accumulators in registers.
@@ -273,39 +268,5 @@ internal static unsafe class RecurrentPackedStep
         }
         for (; k < hidden; k++, p += l) a0 = TOps.MultiplyAdd(TOps.Load(ref *p, 0), TOps.Broadcast(h[k]), a0);
         return TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3));
-    }
-
-    // Loads `lanes` floats, or the first `valid` of them and zeros (the last block of an H that is not a multiple of the lanes).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Part<TOps, TVec>(float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct =>
-        valid == TOps.Count ? TOps.Load(ref *p, 0) : LoadPartial<TOps, TVec>(p, valid);
-
-    private static TVec LoadPartial<TOps, TVec>(float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct
-    {
-        float* t = stackalloc float[16];
-        for (int j = 0; j < 16; j++) t[j] = j < valid ? p[j] : 0f;
-        return TOps.Load(ref *t, 0);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TOps, TVec>(TVec v, float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct
-    {
-        if (valid == TOps.Count) TOps.Store(v, ref *p, 0);
-        else StorePartial<TOps, TVec>(v, p, valid);
-    }
-
-    private static void StorePartial<TOps, TVec>(TVec v, float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct
-    {
-        float* t = stackalloc float[16];
-        TOps.Store(v, ref *t, 0);
-        for (int j = 0; j < valid; j++) p[j] = t[j];
-    }
-
-    // h' goes to the next step's buffer (whole blocks) and to the output row.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TOps, TVec>(TVec h, float* hNext, float* output, int valid) where TOps : IFloatOps<TVec> where TVec : struct
-    {
-        TOps.Store(h, ref *hNext, 0);
-        Store<TOps, TVec>(h, output, valid);
     }
 }

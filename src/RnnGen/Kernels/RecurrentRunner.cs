@@ -158,8 +158,8 @@ public sealed unsafe class RecurrentRunner : IDisposable
         if ((long)rows * n > int.MaxValue || (long)rows * inputSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(rows), rows, "The input and the projection must hold fewer than 2³¹ values.");
 
         const int Block = GemmParallel.ColumnBlock;
-        int lanes = rows >= PackedMinimumSteps ? PackedLanes : RecurrentStep.Block;
-        int blocks = (hidden + lanes - 1) / lanes, ownedUnits = (blocks + 1) / 2 * lanes; // the caller's units in the loop
+        int unitsPerBlock = UnitsPerBlock(rows);
+        int ownedUnits = CallerBlocks((hidden + unitsPerBlock - 1) / unitsPerBlock) * unitsPerBlock; // the caller's units in the loop
         int half = (n / 2 + Block - 1) / Block * Block;
         bool byUnits = hidden % Block == 0 && ownedUnits % Block == 0 && ownedUnits < hidden;
         bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= GemmParallel.MinimumWork;
@@ -244,7 +244,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
         if (output.Length < (long)(length - 1) * outputStride + n) throw new ArgumentException($"The output holds {output.Length} values; {length} positions {outputStride} apart need {(long)(length - 1) * outputStride + n}.", nameof(output));
 
         EnsureState(n);
-        int lanes = length >= PackedMinimumSteps ? PackedLanes : 0;
+        int lanes = length >= PackedMinimumSteps ? PackedLanes : 0; // 0: the row form reads W_hh in place (blocks of RecurrentStep.Block)
         if (lanes > 0)
         {
             long packedLength = RecurrentPackedStep.PackedLength(gates, n, lanes) + 16; // + a cache line for alignment
@@ -261,7 +261,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
             {
                 Cell = cell, W = lanes > 0 ? (float*)(((nint)pw + 63) & ~(nint)63) : w, Source = w, Lanes = lanes, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
                 Hidden = n, Gates = gates, Length = length, OutputStride = outputStride, Blocks = blocks,
-                SplitBlock = (blocks + 1) / 2, Reverse = reverse,
+                SplitBlock = CallerBlocks(blocks), Reverse = reverse,
             };
             if (_threads == 2 && blocks >= 2) RunTwo();
             else Steps(ref _job, 0, 0, blocks, length, thread: -1);
@@ -269,6 +269,13 @@ public sealed unsafe class RecurrentRunner : IDisposable
             new ReadOnlySpan<float>(final, n).CopyTo(hidden);
         }
     }
+
+    // Units per block of the kernel a call of `length` steps runs: the packed form's lanes, or the
+    // in-place row form's 8. Project uses it to split its columns where the loop will split its units.
+    private int UnitsPerBlock(int length) => length >= PackedMinimumSteps ? PackedLanes : RecurrentStep.Block;
+
+    // The caller's share of a call's blocks, the first half rounded up (the helper takes the rest).
+    private static int CallerBlocks(int blocks) => (blocks + 1) / 2;
 
     private static void CheckLength(int actual, long expected, string name)
     {

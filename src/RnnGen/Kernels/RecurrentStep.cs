@@ -137,43 +137,21 @@ internal static unsafe class RecurrentStep
         return Vector256.Create(s0, s1, s2, s3, s4, s5, s6, s7);
     }
 
-    // Loads 8 floats, or the first `valid` of them and zeros (the last block of an H that is not a multiple of 8).
+    // The shared block I/O and activations (UnitBlock, CellMath), at this kernel's width of 8 units.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Part(float* p, int valid) => valid == Block ? Vector256.Load(p) : LoadPartial(p, valid);
-
-    private static Vector256<float> LoadPartial(float* p, int valid)
-    {
-        float* t = stackalloc float[Block];
-        for (int j = 0; j < Block; j++) t[j] = j < valid ? p[j] : 0f;
-        return Vector256.Load(t);
-    }
+    private static Vector256<float> Part(float* p, int valid) => UnitBlock.Part<Float256, Vector256<float>>(p, valid);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector256<float> v, float* p, int valid)
-    {
-        if (valid == Block) v.Store(p);
-        else for (int j = 0; j < valid; j++) p[j] = v.GetElement(j);
-    }
-
-    // h' goes to the next step's buffer (padded to whole blocks) and to the output row.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(Vector256<float> h, float* hNext, float* output, int valid)
-    {
-        h.Store(hNext);
-        Store(h, output, valid);
-    }
+    private static void Store(Vector256<float> v, float* p, int valid) => UnitBlock.Store<Float256, Vector256<float>>(v, p, valid);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    private static void Finish(Vector256<float> h, float* hNext, float* output, int valid) => UnitBlock.Finish<Float256, Vector256<float>>(h, hNext, output, valid);
 
-    // tanh(x) = sign(x)·(1 − e^(−2|x|)) / (1 + e^(−2|x|)): no overflow for large |x|, absolute error ~1e-7 near 0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Tanh(Vector256<float> x)
-    {
-        Vector256<float> e = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
-        Vector256<float> t = (Vector256<float>.One - e) / (Vector256<float>.One + e);
-        return Vector256.CopySign(t, x);
-    }
+    private static Vector256<float> Sigmoid(Vector256<float> x) => CellMath.Sigmoid<Float256, Vector256<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tanh(Vector256<float> x) => CellMath.Tanh<Float256, Vector256<float>>(x);
 }
 
 // The few vector operations the dot products need, over Vector512 and Vector256, so that one
