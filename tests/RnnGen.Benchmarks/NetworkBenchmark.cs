@@ -81,7 +81,7 @@ internal static class NetworkBenchmark
                     var result = new Result(c, threads, m[0].Median, m[0].Best, m[1].Median, m[1].Best, BatchOneTwoCores: threads > 1 && c.Batch == 1);
                     if (threads == 1 && c.Batch == 1)
                     {
-                        float[] wHh = model.Tensor("weight_hh_l0").ToArray();
+                        ReadOnlyMemory<float> wHh = BenchmarkCases.AlignedCopy(model.Tensor("weight_hh_l0").ToArray());
                         float sink = 0;
                         result.ReadSeconds = timing.Measure([() => sink += BenchmarkCases.ReadPerStep(wHh, c.Steps)])[0].Median;
                         GC.KeepAlive(sink);

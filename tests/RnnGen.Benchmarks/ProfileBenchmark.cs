@@ -35,6 +35,7 @@ internal static class ProfileBenchmark
         NetworkModel model = c.Create();
         ReadOnlySpan<float> wIhSpan = model.Tensor("weight_ih_l0");
         float[] wIh = wIhSpan.ToArray(), wHh = model.Tensor("weight_hh_l0").ToArray();
+        ReadOnlyMemory<float> wHhAligned = BenchmarkCases.AlignedCopy(wHh);
         float[] bIh = model.Tensor("bias_ih_l0").ToArray(), bHh = model.Tensor("bias_hh_l0").ToArray();
         float[] input = BenchmarkCases.Uniform(rows * I, 1);
         float[] gates = BenchmarkCases.Uniform(rows * GH, 3), gatesWork = new float[rows * GH];
@@ -62,7 +63,7 @@ internal static class ProfileBenchmark
             phases.Add(("  (the same on 2 threads)", () => two.Project(gatesWork, input, wIh, bIh, rows, I, H), -2.0 * rows * GH * I));
             phases.Add(("recurrent loop (runner: pack W_hh, product + cell)", () => Loop(one), 2.0 * rows * GH * H));
             phases.Add(("  (the same on 2 threads, RecurrentThreads = 2)", () => Loop(two), -2.0 * rows * GH * H));
-            phases.Add(("  (floor: W_hh read T times, no arithmetic)", () => sink += BenchmarkCases.ReadPerStep(wHh, T), -2.0 * rows * GH * H));
+            phases.Add(("  (floor: W_hh read T times, no arithmetic)", () => sink += BenchmarkCases.ReadPerStep(wHhAligned, T), -2.0 * rows * GH * H));
             GC.KeepAlive(sink);
             phases.Add(("  (before: T per-step Gemm.ABt, m = 1, no cell)", () =>
             {
