@@ -83,14 +83,27 @@ public sealed class DataParallel<TNetwork> where TNetwork : class, IRecurrentNet
         if (Threads == 1) for (int s = 0; s < shards; s++) RunShard(s);
         else Parallel.For(0, shards, _options, RunShard);
 
-        // Deterministic reduction: shard 0 + shard 1 + … in this order for every element.
-        Span<float> total = Primary.Gradients;
+        // Deterministic reduction: shard 0 + shard 1 + … in this order for every element. On several threads
+        // each takes one range of elements: the order per element, and so the bits, stay the same.
+        int length = Primary.Gradients.Length;
+        int parts = length >= ParallelReductionMinimum ? Math.Min(Threads, shards) : 1;
+        if (parts == 1) Reduce(0, length);
+        else Parallel.For(0, parts, _options, part => Reduce(RangeStart(length, part, parts), RangeStart(length, part + 1, parts)));
+
         LossSum loss = default;
-        for (int s = 0; s < shards; s++)
-        {
-            TensorPrimitives.Add(total, _replicas[s].Gradients, total);
-            loss += _losses[s];
-        }
+        for (int s = 0; s < shards; s++) loss += _losses[s];
         return loss;
+    }
+
+    // Below this many gradients a second fork of the threads costs more than the sums it shares out.
+    private const int ParallelReductionMinimum = 1 << 16;
+
+    // Ranges start at multiples of 16 floats (whole cache lines of the arrays' vectors).
+    private static int RangeStart(int length, int part, int parts) => part == parts ? length : (int)((long)length * part / parts) & ~15;
+
+    private void Reduce(int start, int end)
+    {
+        Span<float> total = Primary.Gradients.AsSpan(start, end - start);
+        foreach (TNetwork replica in _replicas) TensorPrimitives.Add(total, replica.Gradients.AsSpan(start, end - start), total);
     }
 }

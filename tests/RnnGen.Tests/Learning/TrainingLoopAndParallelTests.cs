@@ -11,6 +11,10 @@ namespace RnnGen.Tests.Learning;
 [RecurrentNetwork(CellKind.Gru, InputSize = 8, HiddenSize = 16, Direction = Direction.Bidirectional, VocabularySize = 6, OutputSize = 6)]
 public partial class EchoTagger;
 
+/// <summary>Enough parameters (3·128·(64 + 128) + 2·384 = 74 496) that DataParallel shares the gradient reduction between threads.</summary>
+[RecurrentNetwork(CellKind.Gru, InputSize = 64, HiddenSize = 128)]
+public partial class WideGru;
+
 /// <summary>The training loop helper, data-parallel determinism and dropout.</summary>
 public class TrainingLoopAndParallelTests
 {
@@ -94,6 +98,43 @@ public class TrainingLoopAndParallelTests
         float[] one = RunWith(1), two = RunWith(2);
         for (int i = 0; i < one.Length; i++)
             Assert.True(Math.Abs(one[i] - two[i]) <= 1e-6 * Math.Max(1, Math.Abs(one[i])), $"parameter {i}: {one[i]} vs {two[i]}");
+    }
+
+    [Fact]
+    public void ReductionOnTwoThreadsIsTheSerialSumBitwise()
+    {
+        const int Batch = 6, Steps = 4, Shard = Batch / 2;
+        var random = new SeededRandom(11);
+        float[] x = Enumerable.Range(0, Batch * Steps * WideGru.InputSize).Select(_ => random.NextSingle() * 2 - 1).ToArray();
+        float[] dy = Enumerable.Range(0, Batch * Steps * WideGru.HiddenSize).Select(_ => random.NextSingle() * 2 - 1).ToArray();
+        int[] lengths = [4, 3, 4, 2, 4, 1];
+        const int In = Steps * WideGru.InputSize, Out = Steps * WideGru.HiddenSize;
+
+        // Each shard's gradients alone, and what the reduction must give: (start + shard 0) + shard 1, per element.
+        float[] ShardGradients(int start)
+        {
+            var net = new WideGru(5);
+            net.ForwardTraining(x.AsSpan(start * In, Shard * In), lengths.AsSpan(start, Shard), new float[Shard * Out]);
+            net.Backward(dy.AsSpan(start * Out, Shard * Out));
+            return net.Gradients.ToArray();
+        }
+        float[] g0 = ShardGradients(0), g1 = ShardGradients(Shard);
+        Assert.True(g0.Length >= 1 << 16, "the network must be large enough for the shared reduction");
+        float[] expected = new float[g0.Length];
+        for (int i = 0; i < expected.Length; i++) expected[i] = (0.25f + g0[i]) + g1[i];
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var primary = new WideGru(5);
+            Array.Fill(primary.Gradients, 0.25f); // Run adds to what is there
+            new DataParallel<WideGru>(primary, n => n.CreateReplica(), threads, shardCount: 2).Run(Batch, (replica, start, count) =>
+            {
+                replica.ForwardTraining(x.AsSpan(start * In, count * In), lengths.AsSpan(start, count), new float[count * Out]);
+                replica.Backward(dy.AsSpan(start * Out, count * Out));
+                return new LossSum(0, count);
+            });
+            Assert.Equal(expected, primary.Gradients);
+        }
     }
 
     [Fact]
