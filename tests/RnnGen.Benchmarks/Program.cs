@@ -9,7 +9,7 @@ using RnnGen.Benchmarks;
 //                        (pytorch_bench.py), 1 and 2 threads; correctness, table, targets, workspace (docs/performance.md).
 //   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
 //   cells [--quick]      the fused cell kernels against their plain references, one step's rows at batch 64.
-//   scaling              two replicas on two threads (LSTM I=256 H=256 T=50 B=64): halves alone, together, in sequence.
+//   scaling              two replicas on two threads: inference LSTM I=256 H=256 T=50 B=64 and a training step LSTM I=128 H=256 T=50 B=32, halves alone, together, in sequence.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
 int passesAt = Array.IndexOf(args, "--passes");
