@@ -132,8 +132,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     // projection from its own cache; splits fall on multiples of GemmParallel.ColumnBlock.
     /// <summary>
     /// The input projection of one sequence, before its time loop: <c>projection[t] = input[t]·W_ihᵀ + b_ih</c>
-    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop) when it is
-    /// large enough to gain from a second (about 4 million multiply-adds; smaller ones stay on the caller's). With two,
+    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop). With two,
     /// each thread computes the columns of the hidden units it owns in the loop, when the split falls on
     /// multiples of 64 columns (otherwise the first and second halves of the columns); either way the
     /// GEMM's arithmetic per column does not depend on the split, so the bits are the same as on one
@@ -163,7 +162,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
         int ownedUnits = CallerBlocks((hidden + unitsPerBlock - 1) / unitsPerBlock) * unitsPerBlock; // the caller's units in the loop
         int half = (n / 2 + Block - 1) / Block * Block;
         bool byUnits = hidden % Block == 0 && ownedUnits % Block == 0 && ownedUnits < hidden;
-        bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= ProjectMinimumWork;
+        bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= GemmParallel.MinimumWork;
         fixed (float* c = projection, a = input, b = weightIh, bias = biasIh)
         {
             // Per gate g, the caller computes columns g·H + [0, split) and the helper g·H + [split, H), with
@@ -210,14 +209,6 @@ public sealed unsafe class RecurrentRunner : IDisposable
         public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks, Lanes; // Lanes: units per block of the packed form (0: in place)
         public bool Reverse;
     }
-
-    /// <summary>
-    /// Projections of fewer multiply-adds stay on the caller's thread. Each thread computes its columns
-    /// gate by gate, one small product per gate that packs the input again, and the hand-over costs
-    /// a few µs: measured on Zen 5, LSTM I=64 H=128 T=50 (1.6 M) took 21 µs on one thread and 30 on two,
-    /// GRU I=256 H=256 T=100 (20 M) 219 and 140 µs. Tests lower it to run the two-thread path on small shapes.
-    /// </summary>
-    internal long ProjectMinimumWork { get; set; } = 1L << 22;
 
     /// <summary>Calls of at least this many steps first pack W_hh (each thread its own blocks); shorter ones read it in place.</summary>
     internal static int PackedMinimumSteps = 4;

@@ -251,7 +251,7 @@ public class RecurrentRunnerTests
         Rows.AddBias(expected, bias, rows);
 
         using var one = new RecurrentRunner();
-        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true, ProjectMinimumWork = GemmParallel.MinimumWork };
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
         foreach (RecurrentRunner runner in new[] { one, two })
             for (int call = 0; call < 3; call++) // the helper serves projections and loops alike, call after call
             {
@@ -278,7 +278,7 @@ public class RecurrentRunnerTests
         try
         {
             using var one = new RecurrentRunner();
-            using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true, ProjectMinimumWork = GemmParallel.MinimumWork };
+            using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
             float[] a = new float[rows * n], b = new float[rows * n];
             one.Project(a, input, w, bias, rows, inputSize, hidden);
             two.Project(b, input, w, bias, rows, inputSize, hidden);
