@@ -44,6 +44,8 @@ internal static class ProfileBenchmark
         int[] lengths = Enumerable.Repeat(T, B).ToArray();
 
         bool batchOne = !c.Training && B == 1;
+        // The generated loops pack W_hh once per call into the product's layout (forward: W_hhᵀ, backward: W_hh).
+        float[] packedHh = new float[Math.Max(Gemm.PackedLength(GH, H), Gemm.PackedLength(H, GH))];
         var phases = new List<(string Name, Action Call, double Flops)>();
         // Batch 1 at inference: the generated code runs the input projection (with b_ih) and the time
         // loop (product and fused cell per step) in RecurrentRunner; on two threads with
@@ -77,9 +79,10 @@ internal static class ProfileBenchmark
         else phases.AddRange(
         [
             ("input projection GEMM", () => Gemm.ABt(gatesWork, input, wIh, rows, GH, I, accumulate: false), 2.0 * rows * GH * I),
-            ("recurrent product (T per-step GEMMs)", () =>
+            ("recurrent product (W_hh packed once, T per-step GEMMs)", () =>
             {
-                for (int s = 0; s < T; s++) Gemm.ABt(hProj, h, wHh, B, GH, H, accumulate: false);
+                Gemm.PackBt(packedHh, wHh, GH, H);
+                for (int s = 0; s < T; s++) Gemm.APackedB(hProj, h, packedHh, B, GH, H, accumulate: false);
             }, 2.0 * rows * GH * H),
             ("cell: biases, gate activations, state update", () =>
             {
@@ -131,9 +134,10 @@ internal static class ProfileBenchmark
                             TensorPrimitives.Multiply(dhb, 0.5f, dhb); // keep values bounded across repetitions
                         }
                 }, 0),
-                ("backward recurrent product (T per-step GEMMs)", () =>
+                ("backward recurrent product (W_hh packed once, T per-step GEMMs)", () =>
                 {
-                    for (int s = 0; s < T; s++) Gemm.AB(dhPrev, dStep, wHh, B, H, GH, accumulate: false);
+                    Gemm.PackB(packedHh, wHh, GH, H);
+                    for (int s = 0; s < T; s++) Gemm.APackedB(dhPrev, dStep, packedHh, B, H, GH, accumulate: false);
                 }, 2.0 * rows * GH * H),
                 ("weight gradients (2 GEMMs over all steps)", () =>
                 {
