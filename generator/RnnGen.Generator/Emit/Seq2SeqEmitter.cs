@@ -198,6 +198,20 @@ internal static class Seq2SeqEmitter
             w.Line("_encoder.ZeroGradients();");
         }
         w.Line();
+        // Dropout lives in the encoder, a generated network with its own masks and their backward.
+        w.Line("/// <summary>");
+        w.Line("/// Dropout probability on the source embeddings (the encoder's layer-0 input) during <see cref=\"ForwardBackward\"/>;");
+        w.Line("/// 0 (the default) turns it off. <see cref=\"Score\"/> and decoding never drop; the decoder has no dropout.");
+        w.Line("/// </summary>");
+        w.Line("public float EncoderInputDropout { get => _encoder.InputDropout; set => _encoder.InputDropout = " + Args + ".CheckDropout(value, nameof(EncoderInputDropout)); }");
+        w.Line();
+        w.Line("/// <summary>Dropout probability between the encoder's stacked layers during <see cref=\"ForwardBackward\"/>; 0 (the default) turns it off" + (plan.Spec.Encoder.Layers > 1 ? "." : " (this encoder has one layer: no effect).") + "</summary>");
+        w.Line("public float EncoderLayerDropout { get => _encoder.LayerDropout; set => _encoder.LayerDropout = " + Args + ".CheckDropout(value, nameof(EncoderLayerDropout)); }");
+        w.Line();
+        w.Line("/// <summary>Restarts the random sequence of the dropout masks: equal seeds give equal masks, call after call.</summary>");
+        w.Line("/// <param name=\"seed\">Seed of the masks.</param>");
+        w.Line("public void SeedDropout(ulong seed) => _encoder.SeedDropout(seed);");
+        w.Line();
         foreach (TensorPlan t in plan.Tensors)
         {
             w.Line(Inv($"/// <summary><c>{t.Key}</c> {t.ShapeText}: {t.Description}.</summary>"));

@@ -159,6 +159,19 @@ namespace Demo.Dates
             _encoder.ZeroGradients();
         }
 
+        /// <summary>
+        /// Dropout probability on the source embeddings (the encoder's layer-0 input) during <see cref="ForwardBackward"/>;
+        /// 0 (the default) turns it off. <see cref="Score"/> and decoding never drop; the decoder has no dropout.
+        /// </summary>
+        public float EncoderInputDropout { get => _encoder.InputDropout; set => _encoder.InputDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(EncoderInputDropout)); }
+
+        /// <summary>Dropout probability between the encoder's stacked layers during <see cref="ForwardBackward"/>; 0 (the default) turns it off (this encoder has one layer: no effect).</summary>
+        public float EncoderLayerDropout { get => _encoder.LayerDropout; set => _encoder.LayerDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(EncoderLayerDropout)); }
+
+        /// <summary>Restarts the random sequence of the dropout masks: equal seeds give equal masks, call after call.</summary>
+        /// <param name="seed">Seed of the masks.</param>
+        public void SeedDropout(ulong seed) => _encoder.SeedDropout(seed);
+
         /// <summary><c>encoder.embedding.weight</c> [64, 32]: token embedding, one row per token id.</summary>
         public global::System.Span<float> EncoderEmbeddingWeight => new global::System.Span<float>(Parameters, 0, 2048);
 

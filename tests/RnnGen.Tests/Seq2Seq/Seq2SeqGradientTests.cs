@@ -33,8 +33,33 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
     {
         ISeq2Seq net = Seq2SeqCases.Create(name);
         Sharpen(net);
+        CheckGradients(name, net, () => Loss(net));
+    }
+
+    // Encoder dropout on: every evaluation restarts the masks from one seed, so the loss is one
+    // function of the parameters and the same checks apply (through the masks' backward too).
+    // RnnGruDeepSeq has a two-layer bidirectional encoder, so both kinds of encoder dropout act.
+    [Theory]
+    [InlineData(nameof(RnnGruDeepSeq))]
+    [InlineData(nameof(LstmBahdanauSeq))]
+    [InlineData(nameof(GruNoAttentionSeq))]
+    public void Gradients_match_central_differences_with_encoder_dropout(string name)
+    {
+        ISeq2Seq net = Seq2SeqCases.Create(name);
+        Sharpen(net);
+        net.EncoderInputDropout = 0.3f;
+        net.EncoderLayerDropout = 0.3f;
+        CheckGradients(name, net, () =>
+        {
+            net.SeedDropout(42);
+            return Loss(net);
+        });
+    }
+
+    private void CheckGradients(string name, ISeq2Seq net, Func<double> loss)
+    {
         net.ZeroGradients();
-        Loss(net);
+        loss();
         float[] gradients = (float[])net.Gradients.Clone();
         var random = new SeededRandom(5);
         const double epsilon = 1e-2;
@@ -56,9 +81,9 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
                 float[] saved = tensor.Slice(net.Parameters).ToArray();
                 Span<float> p = tensor.Slice(net.Parameters);
                 for (int i = 0; i < p.Length; i++) p[i] = (float)(saved[i] + epsilon * direction[i]);
-                double plus = Loss(net);
+                double plus = loss();
                 for (int i = 0; i < p.Length; i++) p[i] = (float)(saved[i] - epsilon * direction[i]);
-                double minus = Loss(net);
+                double minus = loss();
                 saved.CopyTo(p);
                 double numeric = (plus - minus) / (2 * epsilon);
                 double error = Math.Abs(numeric - analytic);
@@ -69,6 +94,40 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
             }
         }
         output.WriteLine($"worst error / tolerance: {worst:F3}");
+    }
+
+    // Dropout acts in ForwardBackward only: Score (and decoding) match the network without it, the
+    // training loss moves, equal seeds repeat it, and bad probabilities are refused by name.
+    [Fact]
+    public void Encoder_dropout_acts_in_training_only()
+    {
+        ISeq2Seq plain = Seq2SeqCases.Create(nameof(RnnGruDeepSeq)), dropped = Seq2SeqCases.Create(nameof(RnnGruDeepSeq));
+        dropped.EncoderInputDropout = 0.5f;
+        dropped.EncoderLayerDropout = 0.5f;
+        float[] a = new float[3], b = new float[3];
+        plain.Score(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, a);
+        dropped.Score(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, b);
+        Assert.Equal(a, b);
+
+        double without = Loss(plain);
+        dropped.SeedDropout(7);
+        double first = Loss(dropped);
+        dropped.SeedDropout(7);
+        double again = Loss(dropped);
+        dropped.SeedDropout(8);
+        double other = Loss(dropped);
+        Assert.NotEqual(without, first);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+
+        dropped.EncoderInputDropout = 0f;
+        dropped.EncoderLayerDropout = 0f;
+        Assert.Equal(without, Loss(dropped));
+
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => dropped.EncoderInputDropout = 1f);
+        Assert.Equal("EncoderInputDropout", bad.ParamName);
+        bad = Assert.Throws<ArgumentOutOfRangeException>(() => dropped.EncoderLayerDropout = -0.1f);
+        Assert.Equal("EncoderLayerDropout", bad.ParamName);
     }
 
     // Masking: a padded batch's loss and gradients are the sums of its rows run alone without padding,

@@ -11,6 +11,9 @@ public interface ISeq2Seq : IRecurrentNetwork
     void Greedy(ReadOnlySpan<int> source, ReadOnlySpan<int> sourceLengths, Span<int> output, Span<int> outputLengths, int maxLength, Span<float> attention = default);
     void BeamSearch(ReadOnlySpan<int> source, ReadOnlySpan<int> sourceLengths, int beamWidth, Span<int> output, Span<int> outputLengths, int maxLength, float lengthPenalty = 1f, Span<float> attention = default, Span<float> scores = default);
     void ZeroGradients();
+    float EncoderInputDropout { get; set; }
+    float EncoderLayerDropout { get; set; }
+    void SeedDropout(ulong seed);
 }
 
 public partial class GruNoAttentionSeq : ISeq2Seq;
