@@ -811,7 +811,7 @@ internal static class NetworkEmitter
         w.Line("/// gradient of the loss to <see cref=\"Gradients\"/>" + (plan.HasEmbedding ? " (embedding rows of the tokens used only)" : "") + ". Padded steps receive no gradient.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"outputGradient\">∂L/∂output, " + SequenceShape(plan, ", StepOutputSize") + "; values at padded steps are ignored.</param>");
-        if (!plan.HasEmbedding) w.Line("/// <param name=\"inputGradient\">Optional; receives ∂L/∂inputs " + SequenceShape(plan, ", InputSize") + " (zeros at padded steps).</param>");
+        if (!plan.HasEmbedding) w.Line("/// <param name=\"inputGradient\">Optional; receives ∂L/∂inputs " + SequenceShape(plan, ", InputSize") + " (zeros at padded steps); computed only when given.</param>");
         w.Line("/// <param name=\"finalHiddenGradient\">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>");
         w.Line("/// <param name=\"initialHiddenGradient\">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>");
         if (plan.IsLstm)
@@ -877,7 +877,14 @@ internal static class NetworkEmitter
                 int inW = l == 0 ? s.InputSize : ow;
                 w.Line();
                 w.Line(Inv($"// Layer {l}: ∂L/∂(its output) → parameter gradients and ∂L/∂(its input)."));
-                w.Line(Inv($"{Span} dInput{l} = _dInput.AsSpan(0, rows * {inW});"));
+                if (l == 0 && !plan.HasEmbedding)
+                {
+                    // Features in: their gradient serves only the caller, so it is computed only when asked for
+                    // (one GEMM of 2·rows·G·H·InputSize FLOPs, as PyTorch skips it for an input without requires_grad).
+                    w.Line("// ∂L/∂input is computed only when the caller asks for it (empty: skipped).");
+                    w.Line(Inv($"{Span} dInput0 = inputGradient.IsEmpty ? default : _dInput.AsSpan(0, rows * {inW});"));
+                }
+                else w.Line(Inv($"{Span} dInput{l} = _dInput.AsSpan(0, rows * {inW});"));
                 w.Line(Inv($"dInput{l}.Clear();"));
                 foreach (LayerPlan layer in plan.RecurrentLayers.Where(p => p.Layer == l))
                     w.Line(Inv($"Backward{layer.Suffix}(lengths, batch, steps, dOutput, dInput{l}, {stateArgs});"));
@@ -888,7 +895,7 @@ internal static class NetworkEmitter
                 }
                 else
                 {
-                    w.Line(Inv($"if (_inputDropped) {K}Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));"));
+                    w.Line(Inv($"if (_inputDropped{(plan.HasEmbedding ? "" : " && !dInput0.IsEmpty")}) {K}Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));"));
                 }
             }
             w.Line();
@@ -1027,8 +1034,16 @@ internal static class NetworkEmitter
                 w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient, {dHProj}, rows);"));
             }
             w.Line();
-            w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key}."));
-            w.Line(Inv($"{K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));
+            if (layer.Layer == 0 && !plan.HasEmbedding)
+            {
+                w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key}, when the caller asked for it."));
+                w.Line(Inv($"if (!dInput.IsEmpty) {K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));
+            }
+            else
+            {
+                w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key}."));
+                w.Line(Inv($"{K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));
+            }
         }
         w.Line();
     }

@@ -420,7 +420,7 @@ namespace Demo.Sensors
         /// gradient of the loss to <see cref="Gradients"/>. Padded steps receive no gradient.
         /// </summary>
         /// <param name="outputGradient">∂L/∂output, [batch, steps, StepOutputSize]; values at padded steps are ignored.</param>
-        /// <param name="inputGradient">Optional; receives ∂L/∂inputs [batch, steps, InputSize] (zeros at padded steps).</param>
+        /// <param name="inputGradient">Optional; receives ∂L/∂inputs [batch, steps, InputSize] (zeros at padded steps); computed only when given.</param>
         /// <param name="finalHiddenGradient">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>
         /// <param name="initialHiddenGradient">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>
         /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one.</exception>
@@ -446,10 +446,11 @@ namespace Demo.Sensors
             }
 
             // Layer 0: ∂L/∂(its output) → parameter gradients and ∂L/∂(its input).
-            global::System.Span<float> dInput0 = _dInput.AsSpan(0, rows * 8);
+            // ∂L/∂input is computed only when the caller asks for it (empty: skipped).
+            global::System.Span<float> dInput0 = inputGradient.IsEmpty ? default : _dInput.AsSpan(0, rows * 8);
             dInput0.Clear();
             BackwardL0(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, default, default);
-            if (_inputDropped) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
+            if (_inputDropped && !dInput0.IsEmpty) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
 
             if (!inputGradient.IsEmpty) dInput0.CopyTo(inputGradient);
         }
@@ -512,8 +513,8 @@ namespace Demo.Sensors
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dHProj, rows);
 
-            // ∂L/∂input += dGates · weight_ih_l0.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 8, 72, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l0, when the caller asked for it.
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 8, 72, accumulate: true);
         }
 
     }

@@ -494,7 +494,7 @@ namespace Demo.Speech
         /// gradient of the loss to <see cref="Gradients"/>. Padded steps receive no gradient.
         /// </summary>
         /// <param name="outputGradient">∂L/∂output, [steps, batch, StepOutputSize]; values at padded steps are ignored.</param>
-        /// <param name="inputGradient">Optional; receives ∂L/∂inputs [steps, batch, InputSize] (zeros at padded steps).</param>
+        /// <param name="inputGradient">Optional; receives ∂L/∂inputs [steps, batch, InputSize] (zeros at padded steps); computed only when given.</param>
         /// <param name="finalHiddenGradient">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>
         /// <param name="initialHiddenGradient">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>
         /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one.</exception>
@@ -528,11 +528,12 @@ namespace Demo.Speech
             global::RnnGen.Kernels.Gemm.AB(dOutput, dLogits, HeadWeight, rows, 40, OutputSize, accumulate: false);
 
             // Layer 0: ∂L/∂(its output) → parameter gradients and ∂L/∂(its input).
-            global::System.Span<float> dInput0 = _dInput.AsSpan(0, rows * 12);
+            // ∂L/∂input is computed only when the caller asks for it (empty: skipped).
+            global::System.Span<float> dInput0 = inputGradient.IsEmpty ? default : _dInput.AsSpan(0, rows * 12);
             dInput0.Clear();
             BackwardL0(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, default, default);
             BackwardL0Reverse(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, default, default);
-            if (_inputDropped) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
+            if (_inputDropped && !dInput0.IsEmpty) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
 
             if (!inputGradient.IsEmpty) dInput0.CopyTo(inputGradient);
         }
@@ -595,8 +596,8 @@ namespace Demo.Speech
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dHProj, rows);
 
-            // ∂L/∂input += dGates · weight_ih_l0.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 12, 60, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l0, when the caller asked for it.
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 12, 60, accumulate: true);
         }
 
         // Layer 0, reverse direction, backward: walks the steps in the opposite order of the forward loop.
@@ -657,8 +658,8 @@ namespace Demo.Speech
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0ReverseGradient, dGates, rows);
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0ReverseGradient, dHProj, rows);
 
-            // ∂L/∂input += dGates · weight_ih_l0_reverse.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 12, 60, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l0_reverse, when the caller asked for it.
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 12, 60, accumulate: true);
         }
 
         /// <summary>

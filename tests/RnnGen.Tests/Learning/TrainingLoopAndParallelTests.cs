@@ -152,6 +152,55 @@ public class TrainingLoopAndParallelTests
             Assert.True(Math.Abs(whole.Gradients[i] - sharded.Gradients[i]) <= 1e-5 * Math.Max(1e-2, Math.Abs(whole.Gradients[i])), $"gradient {i}");
     }
 
+    // ∂L/∂input of a feature-fed network is computed only when Backward is given somewhere to put it:
+    // skipping it leaves every parameter gradient bitwise the same, and when given it matches central
+    // differences (input dropout on, masks fixed by the seed; both directions of layer 0 add to it).
+    [Fact]
+    public void InputGradientIsComputedOnlyWhenAskedAndSkippingItChangesNothingElse()
+    {
+        var net = new GruI5H7L2BiDense(4) { InputDropout = 0.3f, LayerDropout = 0.2f };
+        var inputs = new float[2 * 4 * 5];
+        new SeededRandom(5).FillUniform(inputs, -1, 1);
+        int[] lengths = [4, 3];
+        var r = new float[2 * 4 * 14];
+        new SeededRandom(6).FillUniform(r, -1, 1);
+        void Train() { net.SeedDropout(9); net.ForwardTraining(inputs, lengths, new float[r.Length]); }
+
+        Train();
+        net.ZeroGradients();
+        net.Backward(r);
+        float[] without = (float[])net.Gradients.Clone();
+        Train();
+        net.ZeroGradients();
+        var dx = new float[inputs.Length];
+        net.Backward(r, dx);
+        Assert.Equal(without, net.Gradients);
+        Assert.All(dx.AsSpan(1 * 4 * 5 + 3 * 5, 5).ToArray(), v => Assert.Equal(0f, v)); // padded step of sequence 1
+
+        double Loss()
+        {
+            var o = new float[r.Length];
+            net.SeedDropout(9);
+            net.ForwardTraining(inputs, lengths, o);
+            double sum = 0;
+            for (int i = 0; i < o.Length; i++) sum += r[i] * o[i];
+            return sum;
+        }
+        double diff = 0, norm = 0;
+        foreach (int i in new[] { 0, 3, 7, 12, 19, 21, 26, 30, 33 }) // real steps of both sequences
+        {
+            float keep = inputs[i];
+            inputs[i] = keep + 1e-2f; double plus = Loss();
+            inputs[i] = keep - 1e-2f; double minus = Loss();
+            inputs[i] = keep;
+            double numeric = (plus - minus) / 2e-2;
+            diff += Math.Pow(numeric - dx[i], 2);
+            norm += numeric * numeric;
+        }
+        Assert.True(norm > 1e-4, "the checked inputs must matter");
+        Assert.True(Math.Sqrt(diff / norm) < 0.02, $"relative error {Math.Sqrt(diff / norm):E2}");
+    }
+
     [Fact]
     public void DropoutIsTrainingOnlySeededAndItsGradientIsConsistent()
     {
