@@ -203,7 +203,7 @@ internal static class NetworkBenchmark
             Line(r.OrtSeconds / r.RnnGenSeconds >= 1, $"batch 64 ≥ ORT: {r.Case.Title}, {r.Threads} thread(s): {r.OrtSeconds / r.RnnGenSeconds:F2}× (best samples {r.OrtBest / r.RnnGenBest:F2}×)");
             Line(peak >= 0.8, $"batch 64 ≥ 80% of peak: {r.Case.Title}, {r.Threads} thread(s): {peak * 100:F1}% (best sample {bestPeak * 100:F1}%)");
         }
-        // The ceiling: PyTorch's time over the step's FLOPs at 100 % of the cores' peak, the most any implementation could reach.
+        // The ceiling: PyTorch's time over the step's FLOPs (the issue's count, 3× the forward) at 100 % of the cores' peak.
         foreach (Result r in results.Where(r => r.Case.Training))
             Line(double.IsNaN(r.TorchSeconds) ? null : r.TorchSeconds / r.RnnGenSeconds >= 3,
                  $"training ≥ 3× PyTorch: {r.Case.Title}, {r.Threads} thread(s): {(double.IsNaN(r.TorchSeconds) ? "PyTorch not measured" : $"{r.TorchSeconds / r.RnnGenSeconds:F2}× (best samples {r.TorchBest / r.RnnGenBest:F2}×; at 100% of peak it would be {r.TorchSeconds / (r.Case.Flops * 1e-9 / (BenchmarkCases.PeakGflopsPerCore * r.Threads)):F2}×)")}");

@@ -16,6 +16,7 @@ internal static class ScalingProbe
 {
     public static void Run()
     {
+        Console.WriteLine("Inference, LSTM I=256 H=256 T=50 B=64:");
         var net = new LstmI256H256(1);
         LstmI256H256 a = net.CreateReplica(), b = net.CreateReplica();
         const int B = 64, T = 50, I = 256, H = 256, half = B / 2;
@@ -45,6 +46,8 @@ internal static class TrainingScalingProbe
 {
     public static void Run()
     {
+        Console.WriteLine();
+        Console.WriteLine("Training step (forward + backward, no optimizer, no reduction), LSTM I=128 H=256 T=50 B=32:");
         var net = new LstmI128H256(1);
         LstmI128H256 a = net.CreateReplica(), b = net.CreateReplica();
         const int B = 32, T = 50, I = 128, H = 256, half = B / 2;
@@ -57,5 +60,6 @@ internal static class TrainingScalingProbe
         var m = timing.Measure([Whole, A, () => Parallel.Invoke(A, Bh), () => { A(); Bh(); }]);
         string[] names = ["whole batch, 1 thread", "one half alone", "halves, Parallel.Invoke", "halves one after the other"];
         for (int i = 0; i < m.Length; i++) Console.WriteLine($"{names[i],-36} median {m[i].Median * 1e3,8:F3} ms  best {m[i].Best * 1e3,8:F3} ms");
+        Console.WriteLine($"load {BenchmarkCases.LoadAverage()}");
     }
 }

@@ -48,6 +48,8 @@ public sealed class DataParallel<TNetwork> where TNetwork : class, IRecurrentNet
             TNetwork replica = createReplica(primary);
             if (!ReferenceEquals(replica.Parameters, primary.Parameters))
                 throw new ArgumentException("createReplica must return a network that shares the primary's Parameters array.", nameof(createReplica));
+            if (replica.Gradients.Length != primary.Gradients.Length)
+                throw new ArgumentException($"createReplica returned a network with {replica.Gradients.Length} gradients; the primary has {primary.Gradients.Length}.", nameof(createReplica));
             _replicas[s] = replica;
         }
         _losses = new LossSum[shardCount];
@@ -86,7 +88,7 @@ public sealed class DataParallel<TNetwork> where TNetwork : class, IRecurrentNet
         // Deterministic reduction: shard 0 + shard 1 + … in this order for every element. On several threads
         // each takes one range of elements: the order per element, and so the bits, stay the same.
         int length = Primary.Gradients.Length;
-        int parts = length >= ParallelReductionMinimum ? Math.Min(Threads, shards) : 1;
+        int parts = length >= ParallelReductionMinimum ? Threads : 1;
         if (parts == 1) Reduce(0, length);
         else Parallel.For(0, parts, _options, part => Reduce(RangeStart(length, part, parts), RangeStart(length, part + 1, parts)));
 
@@ -95,11 +97,13 @@ public sealed class DataParallel<TNetwork> where TNetwork : class, IRecurrentNet
         return loss;
     }
 
-    // Below this many gradients a second fork of the threads costs more than the sums it shares out.
-    private const int ParallelReductionMinimum = 1 << 16;
+    /// <summary>Below this many gradients the reduction stays on one thread: a second fork of the threads would cost
+    /// about what it saves (the serial sum of 395 264 gradients over two shards takes about 0.24 ms on Zen 5).</summary>
+    internal const int ParallelReductionMinimum = 1 << 16;
 
-    // Ranges start at multiples of 16 floats (whole cache lines of the arrays' vectors).
-    private static int RangeStart(int length, int part, int parts) => part == parts ? length : (int)((long)length * part / parts) & ~15;
+    /// <summary>Where part <paramref name="part"/> of <paramref name="parts"/> starts (part = parts: the end). Starts
+    /// are multiples of 16 floats, so two threads share at most one cache line at a boundary.</summary>
+    internal static int RangeStart(int length, int part, int parts) => part == parts ? length : (int)((long)length * part / parts) & ~15;
 
     private void Reduce(int start, int end)
     {

@@ -119,11 +119,11 @@ public class TrainingLoopAndParallelTests
             return net.Gradients.ToArray();
         }
         float[] g0 = ShardGradients(0), g1 = ShardGradients(Shard);
-        Assert.True(g0.Length >= 1 << 16, "the network must be large enough for the shared reduction");
+        Assert.True(g0.Length >= DataParallel<WideGru>.ParallelReductionMinimum, "the network must be large enough for the shared reduction");
         float[] expected = new float[g0.Length];
         for (int i = 0; i < expected.Length; i++) expected[i] = (0.25f + g0[i]) + g1[i];
 
-        foreach (int threads in new[] { 1, 2 })
+        foreach (int threads in new[] { 1, 2, 3 })
         {
             var primary = new WideGru(5);
             Array.Fill(primary.Gradients, 0.25f); // Run adds to what is there
@@ -133,8 +133,28 @@ public class TrainingLoopAndParallelTests
                 replica.Backward(dy.AsSpan(start * Out, count * Out));
                 return new LossSum(0, count);
             });
-            Assert.Equal(expected, primary.Gradients);
+            // Bit patterns, not values: Assert.Equal on floats would let +0 pass for −0.
+            Assert.Equal(Array.ConvertAll(expected, BitConverter.SingleToInt32Bits), Array.ConvertAll(primary.Gradients, BitConverter.SingleToInt32Bits));
         }
+    }
+
+    // The reduction's ranges cover every element once, in order, for lengths that are not multiples of 16
+    // (the last range ends at the length, not at a multiple of 16) and for any number of parts.
+    [Fact]
+    public void ReductionRangesCoverEveryElementOnce()
+    {
+        foreach (int length in new[] { 0, 1, 15, 16, 17, 100, 65_536, 65_551, 74_496, 75_465, 1_000_003 })
+            for (int parts = 1; parts <= 9; parts++)
+            {
+                Assert.Equal(0, DataParallel<WideGru>.RangeStart(length, 0, parts));
+                Assert.Equal(length, DataParallel<WideGru>.RangeStart(length, parts, parts));
+                for (int part = 0; part < parts; part++)
+                {
+                    int start = DataParallel<WideGru>.RangeStart(length, part, parts), end = DataParallel<WideGru>.RangeStart(length, part + 1, parts);
+                    Assert.True(start <= end, $"length {length}, part {part} of {parts}: [{start}, {end})");
+                    Assert.Equal(0, start % 16);
+                }
+            }
     }
 
     [Fact]
