@@ -50,6 +50,9 @@ public sealed class DataParallel<TNetwork> where TNetwork : class, IRecurrentNet
                 throw new ArgumentException("createReplica must return a network that shares the primary's Parameters array.", nameof(createReplica));
             if (replica.Gradients.Length != primary.Gradients.Length)
                 throw new ArgumentException($"createReplica returned a network with {replica.Gradients.Length} gradients; the primary has {primary.Gradients.Length}.", nameof(createReplica));
+            // Each shard clears and fills its own gradients, and the reduction adds them to the primary's.
+            if (ReferenceEquals(replica.Gradients, primary.Gradients) || Array.Exists(_replicas, r => r is not null && ReferenceEquals(r.Gradients, replica.Gradients)))
+                throw new ArgumentException("createReplica must return a network with its own Gradients array (not the primary's or another replica's).", nameof(createReplica));
             _replicas[s] = replica;
         }
         _losses = new LossSum[shardCount];

@@ -138,6 +138,31 @@ public class TrainingLoopAndParallelTests
         }
     }
 
+    // A network that is only parameters and gradients, to hand DataParallel replicas it must refuse.
+    private sealed class Bare(float[] parameters, float[] gradients) : IRecurrentNetwork
+    {
+        public string Signature => "bare";
+        public float[] Parameters { get; } = parameters;
+        public float[] Gradients { get; } = gradients;
+        public IReadOnlyList<TensorDescriptor> Tensors => [];
+    }
+
+    [Fact]
+    public void DataParallelRefusesReplicasThatWouldCorruptTheReduction()
+    {
+        var primary = new Bare(new float[8], new float[8]);
+        var sharesGradients = Assert.Throws<ArgumentException>(() => new DataParallel<Bare>(primary, p => p, threads: 2));
+        Assert.Contains("own Gradients", sharesGradients.Message);
+        var shared = new float[8];
+        var sharesWithOther = Assert.Throws<ArgumentException>(() => new DataParallel<Bare>(primary, p => new Bare(p.Parameters, shared), threads: 2));
+        Assert.Contains("own Gradients", sharesWithOther.Message);
+        var shorter = Assert.Throws<ArgumentException>(() => new DataParallel<Bare>(primary, p => new Bare(p.Parameters, new float[7]), threads: 2));
+        Assert.Contains("7 gradients", shorter.Message);
+        var ownParameters = Assert.Throws<ArgumentException>(() => new DataParallel<Bare>(primary, p => new Bare(new float[8], new float[8]), threads: 2));
+        Assert.Contains("shares the primary's Parameters", ownParameters.Message);
+        Assert.Equal(2, new DataParallel<Bare>(primary, p => new Bare(p.Parameters, new float[8]), threads: 2).ShardCount);
+    }
+
     // The reduction's ranges cover every element once, in order, for lengths that are not multiples of 16
     // (the last range ends at the length, not at a multiple of 16) and for any number of parts.
     [Fact]
@@ -193,6 +218,7 @@ public class TrainingLoopAndParallelTests
         Train();
         net.ZeroGradients();
         var dx = new float[inputs.Length];
+        Array.Fill(dx, float.NaN); // every element must be written, padded steps with zeros
         net.Backward(r, dx);
         Assert.Equal(without, net.Gradients);
         Assert.All(dx.AsSpan(1 * 4 * 5 + 3 * 5, 5).ToArray(), v => Assert.Equal(0f, v)); // padded step of sequence 1
