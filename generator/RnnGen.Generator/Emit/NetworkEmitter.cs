@@ -1030,8 +1030,20 @@ internal static class NetworkEmitter
             else
             {
                 w.Line(Inv($"{K}Gemm.AtB({layer.WeightHh.Property}Gradient, {dHProj}, _hPrev{sx}.AsSpan(0, rows * {h}), {gh}, {h}, rows, accumulate: true);"));
-                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasIh.Property}Gradient, dGates, rows);"));
-                w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient, {dHProj}, rows);"));
+                if (dHProj == "dGates")
+                {
+                    w.Line("// b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).");
+                    w.Line(Inv($"{Span} biasSums = dStep.Slice(0, {gh});"));
+                    w.Line("biasSums.Clear();");
+                    w.Line(Inv($"{K}Rows.AccumulateColumnSums(biasSums, dGates, rows);"));
+                    w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add({layer.BiasIh.Property}Gradient, biasSums, {layer.BiasIh.Property}Gradient);"));
+                    w.Line(Inv($"global::System.Numerics.Tensors.TensorPrimitives.Add({layer.BiasHh.Property}Gradient, biasSums, {layer.BiasHh.Property}Gradient);"));
+                }
+                else
+                {
+                    w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasIh.Property}Gradient, dGates, rows);"));
+                    w.Line(Inv($"{K}Rows.AccumulateColumnSums({layer.BiasHh.Property}Gradient, {dHProj}, rows);"));
+                }
             }
             w.Line();
             if (layer.Layer == 0 && !plan.HasEmbedding)

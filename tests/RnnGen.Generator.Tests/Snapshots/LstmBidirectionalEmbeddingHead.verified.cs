@@ -898,8 +898,12 @@ namespace Demo.Tagging
             global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 16);
             global::RnnGen.Kernels.Gemm.AtB(WeightIhL0Gradient, dGates, input, 128, 16, rows, accumulate: true);
             global::RnnGen.Kernels.Gemm.AtB(WeightHhL0Gradient, dGates, _hPrevL0.AsSpan(0, rows * 32), 128, 32, rows, accumulate: true);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dGates, rows);
+            // b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).
+            global::System.Span<float> biasSums = dStep.Slice(0, 128);
+            biasSums.Clear();
+            global::RnnGen.Kernels.Rows.AccumulateColumnSums(biasSums, dGates, rows);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL0Gradient, biasSums, BiasIhL0Gradient);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL0Gradient, biasSums, BiasHhL0Gradient);
 
             // ∂L/∂input += dGates · weight_ih_l0.
             global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 16, 128, accumulate: true);
@@ -959,8 +963,12 @@ namespace Demo.Tagging
             global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 16);
             global::RnnGen.Kernels.Gemm.AtB(WeightIhL0ReverseGradient, dGates, input, 128, 16, rows, accumulate: true);
             global::RnnGen.Kernels.Gemm.AtB(WeightHhL0ReverseGradient, dGates, _hPrevL0Reverse.AsSpan(0, rows * 32), 128, 32, rows, accumulate: true);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0ReverseGradient, dGates, rows);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0ReverseGradient, dGates, rows);
+            // b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).
+            global::System.Span<float> biasSums = dStep.Slice(0, 128);
+            biasSums.Clear();
+            global::RnnGen.Kernels.Rows.AccumulateColumnSums(biasSums, dGates, rows);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL0ReverseGradient, biasSums, BiasIhL0ReverseGradient);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL0ReverseGradient, biasSums, BiasHhL0ReverseGradient);
 
             // ∂L/∂input += dGates · weight_ih_l0_reverse.
             global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 16, 128, accumulate: true);
@@ -1020,8 +1028,12 @@ namespace Demo.Tagging
             global::System.ReadOnlySpan<float> input = _outputL0.AsSpan(0, rows * 64);
             global::RnnGen.Kernels.Gemm.AtB(WeightIhL1Gradient, dGates, input, 128, 64, rows, accumulate: true);
             global::RnnGen.Kernels.Gemm.AtB(WeightHhL1Gradient, dGates, _hPrevL1.AsSpan(0, rows * 32), 128, 32, rows, accumulate: true);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL1Gradient, dGates, rows);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL1Gradient, dGates, rows);
+            // b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).
+            global::System.Span<float> biasSums = dStep.Slice(0, 128);
+            biasSums.Clear();
+            global::RnnGen.Kernels.Rows.AccumulateColumnSums(biasSums, dGates, rows);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL1Gradient, biasSums, BiasIhL1Gradient);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL1Gradient, biasSums, BiasHhL1Gradient);
 
             // ∂L/∂input += dGates · weight_ih_l1.
             global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1, rows, 64, 128, accumulate: true);
@@ -1081,8 +1093,12 @@ namespace Demo.Tagging
             global::System.ReadOnlySpan<float> input = _outputL0.AsSpan(0, rows * 64);
             global::RnnGen.Kernels.Gemm.AtB(WeightIhL1ReverseGradient, dGates, input, 128, 64, rows, accumulate: true);
             global::RnnGen.Kernels.Gemm.AtB(WeightHhL1ReverseGradient, dGates, _hPrevL1Reverse.AsSpan(0, rows * 32), 128, 32, rows, accumulate: true);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL1ReverseGradient, dGates, rows);
-            global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL1ReverseGradient, dGates, rows);
+            // b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).
+            global::System.Span<float> biasSums = dStep.Slice(0, 128);
+            biasSums.Clear();
+            global::RnnGen.Kernels.Rows.AccumulateColumnSums(biasSums, dGates, rows);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL1ReverseGradient, biasSums, BiasIhL1ReverseGradient);
+            global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL1ReverseGradient, biasSums, BiasHhL1ReverseGradient);
 
             // ∂L/∂input += dGates · weight_ih_l1_reverse.
             global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1Reverse, rows, 64, 128, accumulate: true);

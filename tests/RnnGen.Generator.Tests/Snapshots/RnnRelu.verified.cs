@@ -683,8 +683,12 @@ namespace Demo
                 global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 4);
                 global::RnnGen.Kernels.Gemm.AtB(WeightIhL0Gradient, dGates, input, 10, 4, rows, accumulate: true);
                 global::RnnGen.Kernels.Gemm.AtB(WeightHhL0Gradient, dGates, _hPrevL0.AsSpan(0, rows * 10), 10, 10, rows, accumulate: true);
-                global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
-                global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dGates, rows);
+                // b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).
+                global::System.Span<float> biasSums = dStep.Slice(0, 10);
+                biasSums.Clear();
+                global::RnnGen.Kernels.Rows.AccumulateColumnSums(biasSums, dGates, rows);
+                global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL0Gradient, biasSums, BiasIhL0Gradient);
+                global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL0Gradient, biasSums, BiasHhL0Gradient);
 
                 // ∂L/∂input += dGates · weight_ih_l0, when the caller asked for it.
                 if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 4, 10, accumulate: true);
@@ -741,8 +745,12 @@ namespace Demo
                 global::System.ReadOnlySpan<float> input = _outputL0.AsSpan(0, rows * 10);
                 global::RnnGen.Kernels.Gemm.AtB(WeightIhL1Gradient, dGates, input, 10, 10, rows, accumulate: true);
                 global::RnnGen.Kernels.Gemm.AtB(WeightHhL1Gradient, dGates, _hPrevL1.AsSpan(0, rows * 10), 10, 10, rows, accumulate: true);
-                global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL1Gradient, dGates, rows);
-                global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL1Gradient, dGates, rows);
+                // b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).
+                global::System.Span<float> biasSums = dStep.Slice(0, 10);
+                biasSums.Clear();
+                global::RnnGen.Kernels.Rows.AccumulateColumnSums(biasSums, dGates, rows);
+                global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL1Gradient, biasSums, BiasIhL1Gradient);
+                global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL1Gradient, biasSums, BiasHhL1Gradient);
 
                 // ∂L/∂input += dGates · weight_ih_l1.
                 global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1, rows, 10, 10, accumulate: true);
