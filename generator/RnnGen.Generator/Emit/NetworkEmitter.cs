@@ -258,7 +258,7 @@ internal static class NetworkEmitter
             if (plan.IsLstm)
             {
                 list.Add(new Buffer("_cell" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: cell state after each step"));
-                list.Add(new Buffer("_cellPrev" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: cell state entering each step"));
+                list.Add(new Buffer("_cellInitial" + sx, I(s.HiddenSize), true, true, $"{layer.Title}: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)"));
             }
             if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, false, plan.IsGruResetFirst ? $"{layer.Title}: r⊙h of each step" : $"{layer.Title}: W_hn·h + b_hn of each step"));
         }
@@ -535,7 +535,11 @@ internal static class NetworkEmitter
             w.Line();
             w.Line(Inv($"// Initial state: state index {state} of the given tensors, or zeros."));
             w.Line(Inv($"if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice({state} * batch * {h}, batch * {h}).CopyTo(h);"));
-            if (plan.IsLstm) w.Line(Inv($"if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice({state} * batch * {h}, batch * {h}).CopyTo(c);"));
+            if (plan.IsLstm)
+            {
+                w.Line(Inv($"if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice({state} * batch * {h}, batch * {h}).CopyTo(c);"));
+                w.Line(Inv($"if (training) c.CopyTo(_cellInitial{sx}.AsSpan(0, batch * {h})); // backward's c before the first step"));
+            }
             w.Line();
             if (!plan.IsGruResetFirst)
             {
@@ -575,11 +579,7 @@ internal static class NetworkEmitter
                         if (plan.IsLstm)
                         {
                             w.Line(Inv($"{Span} cb = c.Slice(b * {h}, {h});"));
-                            using (w.Block("if (training)"))
-                            {
-                                w.Line(Inv($"hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-                                w.Line(Inv($"cb.CopyTo(_cellPrev{sx}.AsSpan(row * {h}, {h}));"));
-                            }
+                            w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
                             w.Line(plan.HasPeepholes
                                 ? Inv($"{K}LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property}, {layer.Peephole!.Property});")
                                 : Inv($"{K}LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * {gh}, {gh}), cb, {layer.BiasIh.Property}, {layer.BiasHh.Property});"));
@@ -981,9 +981,12 @@ internal static class NetworkEmitter
                         w.Line(Inv($"{Span} dg = dGates.Slice(row * {gh}, {gh});"));
                         if (plan.IsLstm)
                         {
+                            string previousRow = Row(plan, "b", layer.Reverse ? "(length - s)" : "(s - 1)");
+                            w.Line(Inv($"// c entering this step: the previous step's (kept in _cell{sx}), or the initial state."));
+                            w.Line(Inv($"{RoSpan} cPrev = s == 0 ? _cellInitial{sx}.AsSpan(b * {h}, {h}) : _cell{sx}.AsSpan(({previousRow}) * {h}, {h});"));
                             w.Line(plan.HasPeepholes
-                                ? Inv($"{K}LstmCell.BackwardPeephole(dg, dc.Slice(b * {h}, {h}), {layer.Peephole!.Property}Gradient, dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), _cellPrev{sx}.AsSpan(row * {h}, {h}), {layer.Peephole!.Property});")
-                                : Inv($"{K}LstmCell.Backward(dg, dc.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), _cellPrev{sx}.AsSpan(row * {h}, {h}));"));
+                                ? Inv($"{K}LstmCell.BackwardPeephole(dg, dc.Slice(b * {h}, {h}), {layer.Peephole!.Property}Gradient, dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), cPrev, {layer.Peephole!.Property});")
+                                : Inv($"{K}LstmCell.Backward(dg, dc.Slice(b * {h}, {h}), dhb, gates.Slice(row * {gh}, {gh}), _cell{sx}.AsSpan(row * {h}, {h}), cPrev);"));
                             w.Line(Inv($"dg.CopyTo(dStep.Slice(b * {gh}, {gh}));"));
                         }
                         else if (plan.IsGru)

@@ -271,19 +271,19 @@ namespace Demo.Tagging
         private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 128]
         private float[] _hPrevL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: hidden state entering each step
         private float[] _cellL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: cell state after each step
-        private float[] _cellPrevL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: cell state entering each step
+        private float[] _cellInitialL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)
         private float[] _gatesL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: input projection, then gate activations [rows × 128]
         private float[] _hPrevL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: hidden state entering each step
         private float[] _cellL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: cell state after each step
-        private float[] _cellPrevL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: cell state entering each step
+        private float[] _cellInitialL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)
         private float[] _gatesL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: input projection, then gate activations [rows × 128]
         private float[] _hPrevL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: hidden state entering each step
         private float[] _cellL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: cell state after each step
-        private float[] _cellPrevL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: cell state entering each step
+        private float[] _cellInitialL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)
         private float[] _gatesL1Reverse = global::System.Array.Empty<float>(); // Layer 1, reverse direction: input projection, then gate activations [rows × 128]
         private float[] _hPrevL1Reverse = global::System.Array.Empty<float>(); // Layer 1, reverse direction: hidden state entering each step
         private float[] _cellL1Reverse = global::System.Array.Empty<float>(); // Layer 1, reverse direction: cell state after each step
-        private float[] _cellPrevL1Reverse = global::System.Array.Empty<float>(); // Layer 1, reverse direction: cell state entering each step
+        private float[] _cellInitialL1Reverse = global::System.Array.Empty<float>(); // Layer 1, reverse direction: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)
         private float[] _inputMask = global::System.Array.Empty<float>(); // dropout mask of the layer-0 input
         private float[] _outputMaskL0 = global::System.Array.Empty<float>(); // dropout mask applied to layer 0's output
         private float[] _h = global::System.Array.Empty<float>(); // running hidden state [batch × H]
@@ -343,19 +343,19 @@ namespace Demo.Tagging
             floats += (long)128 * rows; // _gatesL0
             if (training) floats += (long)32 * rows; // _hPrevL0
             if (training) floats += (long)32 * rows; // _cellL0
-            if (training) floats += (long)32 * rows; // _cellPrevL0
+            if (training) floats += (long)32 * batch; // _cellInitialL0
             floats += (long)128 * rows; // _gatesL0Reverse
             if (training) floats += (long)32 * rows; // _hPrevL0Reverse
             if (training) floats += (long)32 * rows; // _cellL0Reverse
-            if (training) floats += (long)32 * rows; // _cellPrevL0Reverse
+            if (training) floats += (long)32 * batch; // _cellInitialL0Reverse
             floats += (long)128 * rows; // _gatesL1
             if (training) floats += (long)32 * rows; // _hPrevL1
             if (training) floats += (long)32 * rows; // _cellL1
-            if (training) floats += (long)32 * rows; // _cellPrevL1
+            if (training) floats += (long)32 * batch; // _cellInitialL1
             floats += (long)128 * rows; // _gatesL1Reverse
             if (training) floats += (long)32 * rows; // _hPrevL1Reverse
             if (training) floats += (long)32 * rows; // _cellL1Reverse
-            if (training) floats += (long)32 * rows; // _cellPrevL1Reverse
+            if (training) floats += (long)32 * batch; // _cellInitialL1Reverse
             if (training) floats += (long)16 * rows; // _inputMask
             if (training) floats += (long)64 * rows; // _outputMaskL0
             floats += (long)32 * batch; // _h
@@ -388,19 +388,19 @@ namespace Demo.Tagging
             _gatesL0 = new float[128 * rows];
             if (_hasTrainingCapacity) _hPrevL0 = new float[32 * rows];
             if (_hasTrainingCapacity) _cellL0 = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellPrevL0 = new float[32 * rows];
+            if (_hasTrainingCapacity) _cellInitialL0 = new float[32 * batch];
             _gatesL0Reverse = new float[128 * rows];
             if (_hasTrainingCapacity) _hPrevL0Reverse = new float[32 * rows];
             if (_hasTrainingCapacity) _cellL0Reverse = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellPrevL0Reverse = new float[32 * rows];
+            if (_hasTrainingCapacity) _cellInitialL0Reverse = new float[32 * batch];
             _gatesL1 = new float[128 * rows];
             if (_hasTrainingCapacity) _hPrevL1 = new float[32 * rows];
             if (_hasTrainingCapacity) _cellL1 = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellPrevL1 = new float[32 * rows];
+            if (_hasTrainingCapacity) _cellInitialL1 = new float[32 * batch];
             _gatesL1Reverse = new float[128 * rows];
             if (_hasTrainingCapacity) _hPrevL1Reverse = new float[32 * rows];
             if (_hasTrainingCapacity) _cellL1Reverse = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellPrevL1Reverse = new float[32 * rows];
+            if (_hasTrainingCapacity) _cellInitialL1Reverse = new float[32 * batch];
             if (_hasTrainingCapacity) _inputMask = new float[16 * rows];
             if (_hasTrainingCapacity) _outputMaskL0 = new float[64 * rows];
             _h = new float[32 * batch];
@@ -524,6 +524,7 @@ namespace Demo.Tagging
             // Initial state: state index 0 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(0 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(0 * batch * 32, batch * 32).CopyTo(c);
+            if (training) c.CopyTo(_cellInitialL0.AsSpan(0, batch * 32)); // backward's c before the first step
 
             // The recurrent weight is read every step: pack weight_hh_l0ᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
@@ -556,11 +557,7 @@ namespace Demo.Tagging
                         global::System.Span<float> hb = h.Slice(b * 32, 32);
                         global::System.Span<float> g = gates.Slice(row * 128, 128);
                         global::System.Span<float> cb = c.Slice(b * 32, 32);
-                        if (training)
-                        {
-                            hb.CopyTo(_hPrevL0.AsSpan(row * 32, 32));
-                            cb.CopyTo(_cellPrevL0.AsSpan(row * 32, 32));
-                        }
+                        if (training) hb.CopyTo(_hPrevL0.AsSpan(row * 32, 32));
                         global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL0, BiasHhL0);
                         if (training) cb.CopyTo(_cellL0.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 0, 32));
@@ -592,6 +589,7 @@ namespace Demo.Tagging
             // Initial state: state index 1 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(1 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(1 * batch * 32, batch * 32).CopyTo(c);
+            if (training) c.CopyTo(_cellInitialL0Reverse.AsSpan(0, batch * 32)); // backward's c before the first step
 
             // The recurrent weight is read every step: pack weight_hh_l0_reverseᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
@@ -624,11 +622,7 @@ namespace Demo.Tagging
                         global::System.Span<float> hb = h.Slice(b * 32, 32);
                         global::System.Span<float> g = gates.Slice(row * 128, 128);
                         global::System.Span<float> cb = c.Slice(b * 32, 32);
-                        if (training)
-                        {
-                            hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 32, 32));
-                            cb.CopyTo(_cellPrevL0Reverse.AsSpan(row * 32, 32));
-                        }
+                        if (training) hb.CopyTo(_hPrevL0Reverse.AsSpan(row * 32, 32));
                         global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL0Reverse, BiasHhL0Reverse);
                         if (training) cb.CopyTo(_cellL0Reverse.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 32, 32));
@@ -660,6 +654,7 @@ namespace Demo.Tagging
             // Initial state: state index 2 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(2 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(2 * batch * 32, batch * 32).CopyTo(c);
+            if (training) c.CopyTo(_cellInitialL1.AsSpan(0, batch * 32)); // backward's c before the first step
 
             // The recurrent weight is read every step: pack weight_hh_l1ᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
@@ -692,11 +687,7 @@ namespace Demo.Tagging
                         global::System.Span<float> hb = h.Slice(b * 32, 32);
                         global::System.Span<float> g = gates.Slice(row * 128, 128);
                         global::System.Span<float> cb = c.Slice(b * 32, 32);
-                        if (training)
-                        {
-                            hb.CopyTo(_hPrevL1.AsSpan(row * 32, 32));
-                            cb.CopyTo(_cellPrevL1.AsSpan(row * 32, 32));
-                        }
+                        if (training) hb.CopyTo(_hPrevL1.AsSpan(row * 32, 32));
                         global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL1, BiasHhL1);
                         if (training) cb.CopyTo(_cellL1.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 0, 32));
@@ -728,6 +719,7 @@ namespace Demo.Tagging
             // Initial state: state index 3 of the given tensors, or zeros.
             if (initialHidden.IsEmpty) h.Clear(); else initialHidden.Slice(3 * batch * 32, batch * 32).CopyTo(h);
             if (initialCell.IsEmpty) c.Clear(); else initialCell.Slice(3 * batch * 32, batch * 32).CopyTo(c);
+            if (training) c.CopyTo(_cellInitialL1Reverse.AsSpan(0, batch * 32)); // backward's c before the first step
 
             // The recurrent weight is read every step: pack weight_hh_l1_reverseᵀ once into the kernel's layout
             // (a one-step call, such as streaming a token at a time, reads it once unpacked instead).
@@ -760,11 +752,7 @@ namespace Demo.Tagging
                         global::System.Span<float> hb = h.Slice(b * 32, 32);
                         global::System.Span<float> g = gates.Slice(row * 128, 128);
                         global::System.Span<float> cb = c.Slice(b * 32, 32);
-                        if (training)
-                        {
-                            hb.CopyTo(_hPrevL1Reverse.AsSpan(row * 32, 32));
-                            cb.CopyTo(_cellPrevL1Reverse.AsSpan(row * 32, 32));
-                        }
+                        if (training) hb.CopyTo(_hPrevL1Reverse.AsSpan(row * 32, 32));
                         global::RnnGen.Kernels.LstmCell.Forward(hb, cb, training ? g : default, g, hProj.Slice(b * 128, 128), cb, BiasIhL1Reverse, BiasHhL1Reverse);
                         if (training) cb.CopyTo(_cellL1Reverse.AsSpan(row * 32, 32));
                         hb.CopyTo(output.Slice(row * 64 + 32, 32));
@@ -878,7 +866,9 @@ namespace Demo.Tagging
                     global::System.Span<float> dhb = dh.Slice(b * 32, 32);
                     global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * 64 + 0, 32), dhb);
                     global::System.Span<float> dg = dGates.Slice(row * 128, 128);
-                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL0.AsSpan(row * 32, 32), _cellPrevL0.AsSpan(row * 32, 32));
+                    // c entering this step: the previous step's (kept in _cellL0), or the initial state.
+                    global::System.ReadOnlySpan<float> cPrev = s == 0 ? _cellInitialL0.AsSpan(b * 32, 32) : _cellL0.AsSpan((b * steps + (s - 1)) * 32, 32);
+                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL0.AsSpan(row * 32, 32), cPrev);
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l0.
@@ -943,7 +933,9 @@ namespace Demo.Tagging
                     global::System.Span<float> dhb = dh.Slice(b * 32, 32);
                     global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * 64 + 32, 32), dhb);
                     global::System.Span<float> dg = dGates.Slice(row * 128, 128);
-                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL0Reverse.AsSpan(row * 32, 32), _cellPrevL0Reverse.AsSpan(row * 32, 32));
+                    // c entering this step: the previous step's (kept in _cellL0Reverse), or the initial state.
+                    global::System.ReadOnlySpan<float> cPrev = s == 0 ? _cellInitialL0Reverse.AsSpan(b * 32, 32) : _cellL0Reverse.AsSpan((b * steps + (length - s)) * 32, 32);
+                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL0Reverse.AsSpan(row * 32, 32), cPrev);
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l0_reverse.
@@ -1008,7 +1000,9 @@ namespace Demo.Tagging
                     global::System.Span<float> dhb = dh.Slice(b * 32, 32);
                     global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * 64 + 0, 32), dhb);
                     global::System.Span<float> dg = dGates.Slice(row * 128, 128);
-                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL1.AsSpan(row * 32, 32), _cellPrevL1.AsSpan(row * 32, 32));
+                    // c entering this step: the previous step's (kept in _cellL1), or the initial state.
+                    global::System.ReadOnlySpan<float> cPrev = s == 0 ? _cellInitialL1.AsSpan(b * 32, 32) : _cellL1.AsSpan((b * steps + (s - 1)) * 32, 32);
+                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL1.AsSpan(row * 32, 32), cPrev);
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l1.
@@ -1073,7 +1067,9 @@ namespace Demo.Tagging
                     global::System.Span<float> dhb = dh.Slice(b * 32, 32);
                     global::System.Numerics.Tensors.TensorPrimitives.Add(dhb, dOutput.Slice(row * 64 + 32, 32), dhb);
                     global::System.Span<float> dg = dGates.Slice(row * 128, 128);
-                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL1Reverse.AsSpan(row * 32, 32), _cellPrevL1Reverse.AsSpan(row * 32, 32));
+                    // c entering this step: the previous step's (kept in _cellL1Reverse), or the initial state.
+                    global::System.ReadOnlySpan<float> cPrev = s == 0 ? _cellInitialL1Reverse.AsSpan(b * 32, 32) : _cellL1Reverse.AsSpan((b * steps + (length - s)) * 32, 32);
+                    global::RnnGen.Kernels.LstmCell.Backward(dg, dc.Slice(b * 32, 32), dhb, gates.Slice(row * 128, 128), _cellL1Reverse.AsSpan(row * 32, 32), cPrev);
                     dg.CopyTo(dStep.Slice(b * 128, 128));
                 }
                 // Through the recurrent weight: ∂L/∂h_(t−1) = dStep · weight_hh_l1_reverse.
