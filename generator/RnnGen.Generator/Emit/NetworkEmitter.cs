@@ -895,7 +895,7 @@ internal static class NetworkEmitter
                 }
                 else
                 {
-                    w.Line(Inv($"if (_inputDropped{(plan.HasEmbedding ? "" : " && !dInput0.IsEmpty")}) {K}Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));"));
+                    w.Line(Inv($"if (_inputDropped && !dInput0.IsEmpty) {K}Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));"));
                 }
             }
             w.Line();
@@ -1033,7 +1033,7 @@ internal static class NetworkEmitter
             else
             {
                 w.Line(Inv($"{K}Gemm.AtB({layer.WeightHh.Property}Gradient, {dHProj}, _hPrev{sx}.AsSpan(0, rows * {h}), {gh}, {h}, rows, accumulate: true);"));
-                if (dHProj == "dGates")
+                if (!plan.IsGru) // LSTM and RNN: the recurrent projection's gradient is dGates itself
                 {
                     w.Line("// b_ih and b_hh get the same column sums of dGates: taken once, into the step scratch (free after the loop).");
                     w.Line(Inv($"{Span} biasSums = dStep.Slice(0, {gh});"));
@@ -1049,16 +1049,8 @@ internal static class NetworkEmitter
                 }
             }
             w.Line();
-            if (layer.Layer == 0 && !plan.HasEmbedding)
-            {
-                w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key}, when the caller asked for it."));
-                w.Line(Inv($"if (!dInput.IsEmpty) {K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));
-            }
-            else
-            {
-                w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key}."));
-                w.Line(Inv($"{K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));
-            }
+            w.Line(Inv($"// ∂L/∂input += dGates · {layer.WeightIh.Key} (skipped when dInput is empty: features whose gradient the caller did not ask for)."));
+            w.Line(Inv($"if (!dInput.IsEmpty) {K}Gemm.AB(dInput, dGates, {layer.WeightIh.Property}, rows, {inW}, {gh}, accumulate: true);"));
         }
         w.Line();
     }

@@ -513,7 +513,7 @@ namespace Demo.Sensors
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dHProj, rows);
 
-            // ∂L/∂input += dGates · weight_ih_l0, when the caller asked for it.
+            // ∂L/∂input += dGates · weight_ih_l0 (skipped when dInput is empty: features whose gradient the caller did not ask for).
             if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 8, 72, accumulate: true);
         }
 

@@ -596,7 +596,7 @@ namespace Demo.Speech
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dHProj, rows);
 
-            // ∂L/∂input += dGates · weight_ih_l0, when the caller asked for it.
+            // ∂L/∂input += dGates · weight_ih_l0 (skipped when dInput is empty: features whose gradient the caller did not ask for).
             if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 12, 60, accumulate: true);
         }
 
@@ -658,7 +658,7 @@ namespace Demo.Speech
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0ReverseGradient, dGates, rows);
             global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0ReverseGradient, dHProj, rows);
 
-            // ∂L/∂input += dGates · weight_ih_l0_reverse, when the caller asked for it.
+            // ∂L/∂input += dGates · weight_ih_l0_reverse (skipped when dInput is empty: features whose gradient the caller did not ask for).
             if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 12, 60, accumulate: true);
         }
 

@@ -818,7 +818,7 @@ namespace Demo.Tagging
             dInput0.Clear();
             BackwardL0(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, finalCellGradient, initialCellGradient);
             BackwardL0Reverse(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, finalCellGradient, initialCellGradient);
-            if (_inputDropped) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
+            if (_inputDropped && !dInput0.IsEmpty) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
 
             // Embedding: only the rows of tokens in the batch receive gradient.
             for (int b = 0; b < batch; b++)
@@ -895,8 +895,8 @@ namespace Demo.Tagging
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL0Gradient, biasSums, BiasIhL0Gradient);
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL0Gradient, biasSums, BiasHhL0Gradient);
 
-            // ∂L/∂input += dGates · weight_ih_l0.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 16, 128, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l0 (skipped when dInput is empty: features whose gradient the caller did not ask for).
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 16, 128, accumulate: true);
         }
 
         // Layer 0, reverse direction, backward: walks the steps in the opposite order of the forward loop.
@@ -962,8 +962,8 @@ namespace Demo.Tagging
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL0ReverseGradient, biasSums, BiasIhL0ReverseGradient);
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL0ReverseGradient, biasSums, BiasHhL0ReverseGradient);
 
-            // ∂L/∂input += dGates · weight_ih_l0_reverse.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 16, 128, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l0_reverse (skipped when dInput is empty: features whose gradient the caller did not ask for).
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 16, 128, accumulate: true);
         }
 
         // Layer 1, forward direction, backward: walks the steps in the opposite order of the forward loop.
@@ -1029,8 +1029,8 @@ namespace Demo.Tagging
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL1Gradient, biasSums, BiasIhL1Gradient);
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL1Gradient, biasSums, BiasHhL1Gradient);
 
-            // ∂L/∂input += dGates · weight_ih_l1.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1, rows, 64, 128, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l1 (skipped when dInput is empty: features whose gradient the caller did not ask for).
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1, rows, 64, 128, accumulate: true);
         }
 
         // Layer 1, reverse direction, backward: walks the steps in the opposite order of the forward loop.
@@ -1096,8 +1096,8 @@ namespace Demo.Tagging
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL1ReverseGradient, biasSums, BiasIhL1ReverseGradient);
             global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL1ReverseGradient, biasSums, BiasHhL1ReverseGradient);
 
-            // ∂L/∂input += dGates · weight_ih_l1_reverse.
-            global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1Reverse, rows, 64, 128, accumulate: true);
+            // ∂L/∂input += dGates · weight_ih_l1_reverse (skipped when dInput is empty: features whose gradient the caller did not ask for).
+            if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1Reverse, rows, 64, 128, accumulate: true);
         }
 
         /// <summary>

@@ -690,7 +690,7 @@ namespace Demo
                 global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL0Gradient, biasSums, BiasIhL0Gradient);
                 global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL0Gradient, biasSums, BiasHhL0Gradient);
 
-                // ∂L/∂input += dGates · weight_ih_l0, when the caller asked for it.
+                // ∂L/∂input += dGates · weight_ih_l0 (skipped when dInput is empty: features whose gradient the caller did not ask for).
                 if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 4, 10, accumulate: true);
             }
 
@@ -752,8 +752,8 @@ namespace Demo
                 global::System.Numerics.Tensors.TensorPrimitives.Add(BiasIhL1Gradient, biasSums, BiasIhL1Gradient);
                 global::System.Numerics.Tensors.TensorPrimitives.Add(BiasHhL1Gradient, biasSums, BiasHhL1Gradient);
 
-                // ∂L/∂input += dGates · weight_ih_l1.
-                global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1, rows, 10, 10, accumulate: true);
+                // ∂L/∂input += dGates · weight_ih_l1 (skipped when dInput is empty: features whose gradient the caller did not ask for).
+                if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL1, rows, 10, 10, accumulate: true);
             }
 
             /// <summary>

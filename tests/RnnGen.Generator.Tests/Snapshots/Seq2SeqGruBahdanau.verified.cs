@@ -1456,7 +1456,7 @@ namespace Demo.Dates
                 dInput0.Clear();
                 BackwardL0(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, default, default);
                 BackwardL0Reverse(lengths, batch, steps, dOutput, dInput0, finalHiddenGradient, initialHiddenGradient, default, default);
-                if (_inputDropped) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
+                if (_inputDropped && !dInput0.IsEmpty) global::RnnGen.Kernels.Dropout.Backward(dInput0, _inputMask.AsSpan(0, rows * InputSize));
 
                 // Embedding: only the rows of tokens in the batch receive gradient.
                 for (int b = 0; b < batch; b++)
@@ -1528,8 +1528,8 @@ namespace Demo.Dates
                 global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0Gradient, dGates, rows);
                 global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0Gradient, dHProj, rows);
 
-                // ∂L/∂input += dGates · weight_ih_l0.
-                global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 32, 384, accumulate: true);
+                // ∂L/∂input += dGates · weight_ih_l0 (skipped when dInput is empty: features whose gradient the caller did not ask for).
+                if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0, rows, 32, 384, accumulate: true);
             }
 
             // Layer 0, reverse direction, backward: walks the steps in the opposite order of the forward loop.
@@ -1590,8 +1590,8 @@ namespace Demo.Dates
                 global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasIhL0ReverseGradient, dGates, rows);
                 global::RnnGen.Kernels.Rows.AccumulateColumnSums(BiasHhL0ReverseGradient, dHProj, rows);
 
-                // ∂L/∂input += dGates · weight_ih_l0_reverse.
-                global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 32, 384, accumulate: true);
+                // ∂L/∂input += dGates · weight_ih_l0_reverse (skipped when dInput is empty: features whose gradient the caller did not ask for).
+                if (!dInput.IsEmpty) global::RnnGen.Kernels.Gemm.AB(dInput, dGates, WeightIhL0Reverse, rows, 32, 384, accumulate: true);
             }
 
         }
