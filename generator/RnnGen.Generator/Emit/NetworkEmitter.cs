@@ -438,42 +438,63 @@ internal static class NetworkEmitter
             w.Line("lengths.CopyTo(_lengths);");
             if (plan.HasEmbedding) w.Line("tokens.CopyTo(_tokens);");
             w.Line();
-            w.Line("// Layer-0 input, zero at padded positions" + (plan.HasEmbedding ? ": embedding rows looked up by token id." : "."));
-            w.Line(Inv($"{Span} x = _input.AsSpan(0, rows * InputSize);"));
-            w.Line(K + "Rows.ClearPadding(x, lengths, steps, InputSize" + LayoutArgument(plan) + ");");
-            using (w.Block("for (int b = 0; b < batch; b++)"))
+            // Inference needs no copies of its own: padded positions of the caller's input only reach gate rows that no
+            // step reads, and the last layer can write the caller's output (when the two do not share memory). Training
+            // keeps zero-padded copies (backward reads them after the caller's spans are gone).
+            bool readsCaller = !plan.HasEmbedding, writesCaller = !plan.HasHead;
+            if (readsCaller || writesCaller)
             {
-                if (plan.HasEmbedding)
-                {
-                    using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
-                    {
-                        w.Line("int row = " + Row(plan, "b", "t") + ";");
-                        w.Line(Inv($"new {RoSpan}(Parameters, {plan.Embedding!.Offset} + tokens[row] * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));"));
-                    }
-                }
-                else
-                {
-                    CopyRealSteps(w, plan, "inputs", "x", "InputSize");
-                }
+                string what = readsCaller && writesCaller ? "layer 0 reads the caller's inputs, the last layer writes the caller's output"
+                    : readsCaller ? "layer 0 reads the caller's inputs" : "the last layer writes the caller's output";
+                w.Line("bool inPlace = !training" + (readsCaller && writesCaller ? " && !inputs.Overlaps(output)" : "") + "; // " + what);
+                w.Line();
             }
             w.Line("_inputDropped = training && _inputDropout > 0f;");
-            w.Line("if (_inputDropped) " + K + "Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);");
+            w.Line("// Layer-0 input" + (plan.HasEmbedding ? ", zero at padded positions: embedding rows looked up by token id." : ": the caller's, or a copy that is zero at padded positions."));
+            if (readsCaller) w.Line(Inv($"{RoSpan} input0;"));
+            if (readsCaller) w.Line("if (inPlace) input0 = inputs.Slice(0, rows * InputSize);");
+            using (readsCaller ? w.Block("else") : null)
+            {
+                w.Line(Inv($"{Span} x = _input.AsSpan(0, rows * InputSize);"));
+                w.Line(K + "Rows.ClearPadding(x, lengths, steps, InputSize" + LayoutArgument(plan) + ");");
+                using (w.Block("for (int b = 0; b < batch; b++)"))
+                {
+                    if (plan.HasEmbedding)
+                    {
+                        using (w.Block("for (int t = 0; t < lengths[b]; t++)"))
+                        {
+                            w.Line("int row = " + Row(plan, "b", "t") + ";");
+                            w.Line(Inv($"new {RoSpan}(Parameters, {plan.Embedding!.Offset} + tokens[row] * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));"));
+                        }
+                    }
+                    else
+                    {
+                        CopyRealSteps(w, plan, "inputs", "x", "InputSize");
+                    }
+                }
+                w.Line("if (_inputDropped) " + K + "Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);");
+                w.Line(readsCaller ? "input0 = x;" : Inv($"{RoSpan} input0 = x;"));
+            }
             if (s.Layers > 1) w.Line("_layerDropped = training && _layerDropout > 0f;");
             for (int l = 0; l < s.Layers; l++)
             {
+                string buffer = Inv($"_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize})");
+                bool toCaller = l == s.Layers - 1 && writesCaller;
                 w.Line();
-                w.Line(Inv($"// Layer {l}: {(s.Bidirectional ? "both directions write their halves of" : "writes")} _outputL{l}; padded positions stay zero."));
-                w.Line(Inv($"{K}Rows.ClearPadding(_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), lengths, steps, {plan.LayerOutputSize}{LayoutArgument(plan)});"));
+                w.Line(Inv($"// Layer {l}: {(s.Bidirectional ? "both directions write their halves of" : "writes")} {(toCaller ? "the output (the caller's at inference)" : Inv($"_outputL{l}"))}; padded positions stay zero."));
+                w.Line(Inv($"{Span} outputL{l} = {(toCaller ? Inv($"inPlace ? output.Slice(0, rows * {plan.LayerOutputSize}) : {buffer}") : buffer)};"));
+                w.Line(Inv($"{K}Rows.ClearPadding(outputL{l}, lengths, steps, {plan.LayerOutputSize}{LayoutArgument(plan)});"));
+                string layerInput = l == 0 ? "input0" : Inv($"outputL{l - 1}");
                 foreach (LayerPlan layer in plan.RecurrentLayers.Where(p => p.Layer == l))
-                    w.Line(Inv($"Forward{layer.Suffix}(lengths, batch, steps, training, {StateParams(plan, false)});"));
+                    w.Line(Inv($"Forward{layer.Suffix}({layerInput}, outputL{l}, lengths, batch, steps, training, {StateParams(plan, false)});"));
                 if (l + 1 < s.Layers)
                 {
                     w.Line(Inv($"// Dropout between layer {l} and layer {l + 1} (in place: backward needs only the mask)."));
-                    w.Line(Inv($"if (_layerDropped) {K}Dropout.Forward(_outputL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), _outputMaskL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), _layerDropout, _dropoutRandom);"));
+                    w.Line(Inv($"if (_layerDropped) {K}Dropout.Forward(outputL{l}, _outputMaskL{l}.AsSpan(0, rows * {plan.LayerOutputSize}), _layerDropout, _dropoutRandom);"));
                 }
             }
             w.Line();
-            string last = Inv($"_outputL{s.Layers - 1}.AsSpan(0, rows * {plan.LayerOutputSize})");
+            string last = Inv($"outputL{s.Layers - 1}");
             if (plan.HasHead)
             {
                 w.Line("// Output head: logits = output · head.weightᵀ + head.bias, then log-softmax on each real step.");
@@ -493,8 +514,8 @@ internal static class NetworkEmitter
             }
             else
             {
-                w.Line("// Output: the last layer's hidden states.");
-                w.Line(last + ".CopyTo(output);");
+                w.Line("// Output: the last layer's hidden states (already there when written in place).");
+                w.Line("if (!inPlace) " + last + ".CopyTo(output);");
             }
             w.Line("_hasTrainingState = training;");
         }
@@ -506,14 +527,11 @@ internal static class NetworkEmitter
         int h = plan.H, gh = plan.GH, outW = plan.LayerOutputSize, inW = layer.InputSize;
         int outOffset = layer.Reverse ? h : 0;
         string sx = layer.Suffix;
-        string inputBuffer = layer.Layer == 0 ? "_input" : Inv($"_outputL{layer.Layer - 1}");
         int state = layer.StateIndex(plan.Directions);
-        w.Line(Inv($"// {layer.Title}: input [rows × {inW}] → hidden states at columns [{outOffset}, {outOffset + h}) of _outputL{layer.Layer} [rows × {outW}]."));
-        using (w.Block(Inv($"private void Forward{sx}({RoInts} lengths, int batch, int steps, bool training, {Span} finalHidden, {RoSpan} initialHidden, {Span} finalCell, {RoSpan} initialCell)")))
+        w.Line(Inv($"// {layer.Title}: input [rows × {inW}] → hidden states at columns [{outOffset}, {outOffset + h}) of the layer's output [rows × {outW}]."));
+        using (w.Block(Inv($"private void Forward{sx}({RoSpan} input, {Span} output, {RoInts} lengths, int batch, int steps, bool training, {Span} finalHidden, {RoSpan} initialHidden, {Span} finalCell, {RoSpan} initialCell)")))
         {
             w.Line("int rows = batch * steps;");
-            w.Line(Inv($"{RoSpan} input = {inputBuffer}.AsSpan(0, rows * {inW});"));
-            w.Line(Inv($"{Span} output = _outputL{layer.Layer}.AsSpan(0, rows * {outW});"));
             w.Line(Inv($"{Span} gates = _gates{sx}.AsSpan(0, rows * {gh});"));
             w.Line(Inv($"{Span} h = _h.AsSpan(0, batch * {h});"));
             if (plan.IsLstm) w.Line(Inv($"{Span} c = _c.AsSpan(0, batch * {h});"));

@@ -268,31 +268,38 @@ namespace Demo.Sensors
             _batch = batch; _steps = steps; _hasTrainingState = false;
             lengths.CopyTo(_lengths);
 
-            // Layer-0 input, zero at padded positions.
-            global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
-            global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
-            for (int b = 0; b < batch; b++)
-            {
-                inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));
-            }
+            bool inPlace = !training && !inputs.Overlaps(output); // layer 0 reads the caller's inputs, the last layer writes the caller's output
+
             _inputDropped = training && _inputDropout > 0f;
-            if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+            // Layer-0 input: the caller's, or a copy that is zero at padded positions.
+            global::System.ReadOnlySpan<float> input0;
+            if (inPlace) input0 = inputs.Slice(0, rows * InputSize);
+            else
+            {
+                global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
+                global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
+                for (int b = 0; b < batch; b++)
+                {
+                    inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));
+                }
+                if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+                input0 = x;
+            }
 
-            // Layer 0: writes _outputL0; padded positions stay zero.
-            global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 24), lengths, steps, 24);
-            ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+            // Layer 0: writes the output (the caller's at inference); padded positions stay zero.
+            global::System.Span<float> outputL0 = inPlace ? output.Slice(0, rows * 24) : _outputL0.AsSpan(0, rows * 24);
+            global::RnnGen.Kernels.Rows.ClearPadding(outputL0, lengths, steps, 24);
+            ForwardL0(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
 
-            // Output: the last layer's hidden states.
-            _outputL0.AsSpan(0, rows * 24).CopyTo(output);
+            // Output: the last layer's hidden states (already there when written in place).
+            if (!inPlace) outputL0.CopyTo(output);
             _hasTrainingState = training;
         }
 
-        // Layer 0, forward direction: input [rows × 8] → hidden states at columns [0, 24) of _outputL0 [rows × 24].
-        private void ForwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 0, forward direction: input [rows × 8] → hidden states at columns [0, 24) of the layer's output [rows × 24].
+        private void ForwardL0(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 8);
-            global::System.Span<float> output = _outputL0.AsSpan(0, rows * 24);
             global::System.Span<float> gates = _gatesL0.AsSpan(0, rows * 72);
             global::System.Span<float> h = _h.AsSpan(0, batch * 24);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 72);

@@ -335,28 +335,37 @@ namespace Demo.Speech
             _batch = batch; _steps = steps; _hasTrainingState = false;
             lengths.CopyTo(_lengths);
 
-            // Layer-0 input, zero at padded positions.
-            global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
-            global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize, global::RnnGen.SequenceLayout.TimeMajor);
-            for (int b = 0; b < batch; b++)
-            {
-                for (int t = 0; t < lengths[b]; t++)
-                {
-                    int row = t * batch + b;
-                    inputs.Slice(row * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));
-                }
-            }
+            bool inPlace = !training; // layer 0 reads the caller's inputs
+
             _inputDropped = training && _inputDropout > 0f;
-            if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+            // Layer-0 input: the caller's, or a copy that is zero at padded positions.
+            global::System.ReadOnlySpan<float> input0;
+            if (inPlace) input0 = inputs.Slice(0, rows * InputSize);
+            else
+            {
+                global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
+                global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize, global::RnnGen.SequenceLayout.TimeMajor);
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int t = 0; t < lengths[b]; t++)
+                    {
+                        int row = t * batch + b;
+                        inputs.Slice(row * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));
+                    }
+                }
+                if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+                input0 = x;
+            }
 
             // Layer 0: both directions write their halves of _outputL0; padded positions stay zero.
-            global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 40), lengths, steps, 40, global::RnnGen.SequenceLayout.TimeMajor);
-            ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
-            ForwardL0Reverse(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+            global::System.Span<float> outputL0 = _outputL0.AsSpan(0, rows * 40);
+            global::RnnGen.Kernels.Rows.ClearPadding(outputL0, lengths, steps, 40, global::RnnGen.SequenceLayout.TimeMajor);
+            ForwardL0(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+            ForwardL0Reverse(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
 
             // Output head: logits = output · head.weightᵀ + head.bias, then log-softmax on each real step.
             global::System.Span<float> logProbs = _logProbs.AsSpan(0, rows * OutputSize);
-            global::RnnGen.Kernels.Gemm.ABt(logProbs, _outputL0.AsSpan(0, rows * 40), HeadWeight, rows, OutputSize, 40, accumulate: false);
+            global::RnnGen.Kernels.Gemm.ABt(logProbs, outputL0, HeadWeight, rows, OutputSize, 40, accumulate: false);
             for (int b = 0; b < batch; b++)
             {
                 for (int t = 0; t < steps; t++)
@@ -371,12 +380,10 @@ namespace Demo.Speech
             _hasTrainingState = training;
         }
 
-        // Layer 0, forward direction: input [rows × 12] → hidden states at columns [0, 20) of _outputL0 [rows × 40].
-        private void ForwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 0, forward direction: input [rows × 12] → hidden states at columns [0, 20) of the layer's output [rows × 40].
+        private void ForwardL0(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 12);
-            global::System.Span<float> output = _outputL0.AsSpan(0, rows * 40);
             global::System.Span<float> gates = _gatesL0.AsSpan(0, rows * 60);
             global::System.Span<float> h = _h.AsSpan(0, batch * 20);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 60);
@@ -430,12 +437,10 @@ namespace Demo.Speech
             if (!finalHidden.IsEmpty) h.CopyTo(finalHidden.Slice(0 * batch * 20, batch * 20));
         }
 
-        // Layer 0, reverse direction: input [rows × 12] → hidden states at columns [20, 40) of _outputL0 [rows × 40].
-        private void ForwardL0Reverse(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 0, reverse direction: input [rows × 12] → hidden states at columns [20, 40) of the layer's output [rows × 40].
+        private void ForwardL0Reverse(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 12);
-            global::System.Span<float> output = _outputL0.AsSpan(0, rows * 40);
             global::System.Span<float> gates = _gatesL0Reverse.AsSpan(0, rows * 60);
             global::System.Span<float> h = _h.AsSpan(0, batch * 20);
             global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 60);

@@ -461,6 +461,7 @@ namespace Demo.Tagging
             lengths.CopyTo(_lengths);
             tokens.CopyTo(_tokens);
 
+            _inputDropped = training && _inputDropout > 0f;
             // Layer-0 input, zero at padded positions: embedding rows looked up by token id.
             global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
             global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
@@ -472,25 +473,27 @@ namespace Demo.Tagging
                     new global::System.ReadOnlySpan<float>(Parameters, 0 + tokens[row] * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));
                 }
             }
-            _inputDropped = training && _inputDropout > 0f;
             if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+            global::System.ReadOnlySpan<float> input0 = x;
             _layerDropped = training && _layerDropout > 0f;
 
             // Layer 0: both directions write their halves of _outputL0; padded positions stay zero.
-            global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 64), lengths, steps, 64);
-            ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
-            ForwardL0Reverse(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
+            global::System.Span<float> outputL0 = _outputL0.AsSpan(0, rows * 64);
+            global::RnnGen.Kernels.Rows.ClearPadding(outputL0, lengths, steps, 64);
+            ForwardL0(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
+            ForwardL0Reverse(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
             // Dropout between layer 0 and layer 1 (in place: backward needs only the mask).
-            if (_layerDropped) global::RnnGen.Kernels.Dropout.Forward(_outputL0.AsSpan(0, rows * 64), _outputMaskL0.AsSpan(0, rows * 64), _layerDropout, _dropoutRandom);
+            if (_layerDropped) global::RnnGen.Kernels.Dropout.Forward(outputL0, _outputMaskL0.AsSpan(0, rows * 64), _layerDropout, _dropoutRandom);
 
             // Layer 1: both directions write their halves of _outputL1; padded positions stay zero.
-            global::RnnGen.Kernels.Rows.ClearPadding(_outputL1.AsSpan(0, rows * 64), lengths, steps, 64);
-            ForwardL1(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
-            ForwardL1Reverse(lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
+            global::System.Span<float> outputL1 = _outputL1.AsSpan(0, rows * 64);
+            global::RnnGen.Kernels.Rows.ClearPadding(outputL1, lengths, steps, 64);
+            ForwardL1(outputL0, outputL1, lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
+            ForwardL1Reverse(outputL0, outputL1, lengths, batch, steps, training, finalHidden, initialHidden, finalCell, initialCell);
 
             // Output head: logits = output · head.weightᵀ + head.bias, then log-softmax on each real step.
             global::System.Span<float> logProbs = _logProbs.AsSpan(0, rows * OutputSize);
-            global::RnnGen.Kernels.Gemm.ABt(logProbs, _outputL1.AsSpan(0, rows * 64), HeadWeight, rows, OutputSize, 64, accumulate: false);
+            global::RnnGen.Kernels.Gemm.ABt(logProbs, outputL1, HeadWeight, rows, OutputSize, 64, accumulate: false);
             for (int b = 0; b < batch; b++)
             {
                 for (int t = 0; t < steps; t++)
@@ -505,12 +508,10 @@ namespace Demo.Tagging
             _hasTrainingState = training;
         }
 
-        // Layer 0, forward direction: input [rows × 16] → hidden states at columns [0, 32) of _outputL0 [rows × 64].
-        private void ForwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 0, forward direction: input [rows × 16] → hidden states at columns [0, 32) of the layer's output [rows × 64].
+        private void ForwardL0(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 16);
-            global::System.Span<float> output = _outputL0.AsSpan(0, rows * 64);
             global::System.Span<float> gates = _gatesL0.AsSpan(0, rows * 128);
             global::System.Span<float> h = _h.AsSpan(0, batch * 32);
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
@@ -570,12 +571,10 @@ namespace Demo.Tagging
             if (!finalCell.IsEmpty) c.CopyTo(finalCell.Slice(0 * batch * 32, batch * 32));
         }
 
-        // Layer 0, reverse direction: input [rows × 16] → hidden states at columns [32, 64) of _outputL0 [rows × 64].
-        private void ForwardL0Reverse(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 0, reverse direction: input [rows × 16] → hidden states at columns [32, 64) of the layer's output [rows × 64].
+        private void ForwardL0Reverse(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 16);
-            global::System.Span<float> output = _outputL0.AsSpan(0, rows * 64);
             global::System.Span<float> gates = _gatesL0Reverse.AsSpan(0, rows * 128);
             global::System.Span<float> h = _h.AsSpan(0, batch * 32);
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
@@ -635,12 +634,10 @@ namespace Demo.Tagging
             if (!finalCell.IsEmpty) c.CopyTo(finalCell.Slice(1 * batch * 32, batch * 32));
         }
 
-        // Layer 1, forward direction: input [rows × 64] → hidden states at columns [0, 32) of _outputL1 [rows × 64].
-        private void ForwardL1(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 1, forward direction: input [rows × 64] → hidden states at columns [0, 32) of the layer's output [rows × 64].
+        private void ForwardL1(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _outputL0.AsSpan(0, rows * 64);
-            global::System.Span<float> output = _outputL1.AsSpan(0, rows * 64);
             global::System.Span<float> gates = _gatesL1.AsSpan(0, rows * 128);
             global::System.Span<float> h = _h.AsSpan(0, batch * 32);
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);
@@ -700,12 +697,10 @@ namespace Demo.Tagging
             if (!finalCell.IsEmpty) c.CopyTo(finalCell.Slice(2 * batch * 32, batch * 32));
         }
 
-        // Layer 1, reverse direction: input [rows × 64] → hidden states at columns [32, 64) of _outputL1 [rows × 64].
-        private void ForwardL1Reverse(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+        // Layer 1, reverse direction: input [rows × 64] → hidden states at columns [32, 64) of the layer's output [rows × 64].
+        private void ForwardL1Reverse(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
         {
             int rows = batch * steps;
-            global::System.ReadOnlySpan<float> input = _outputL0.AsSpan(0, rows * 64);
-            global::System.Span<float> output = _outputL1.AsSpan(0, rows * 64);
             global::System.Span<float> gates = _gatesL1Reverse.AsSpan(0, rows * 128);
             global::System.Span<float> h = _h.AsSpan(0, batch * 32);
             global::System.Span<float> c = _c.AsSpan(0, batch * 32);

@@ -333,30 +333,40 @@ namespace Demo
                 _batch = batch; _steps = steps; _hasTrainingState = false;
                 lengths.CopyTo(_lengths);
 
-                // Layer-0 input, zero at padded positions.
-                global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
-                global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
-                for (int b = 0; b < batch; b++)
-                {
-                    inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));
-                }
+                bool inPlace = !training; // layer 0 reads the caller's inputs
+
                 _inputDropped = training && _inputDropout > 0f;
-                if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+                // Layer-0 input: the caller's, or a copy that is zero at padded positions.
+                global::System.ReadOnlySpan<float> input0;
+                if (inPlace) input0 = inputs.Slice(0, rows * InputSize);
+                else
+                {
+                    global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
+                    global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
+                    for (int b = 0; b < batch; b++)
+                    {
+                        inputs.Slice(b * steps * InputSize, lengths[b] * InputSize).CopyTo(x.Slice(b * steps * InputSize));
+                    }
+                    if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+                    input0 = x;
+                }
                 _layerDropped = training && _layerDropout > 0f;
 
                 // Layer 0: writes _outputL0; padded positions stay zero.
-                global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 10), lengths, steps, 10);
-                ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+                global::System.Span<float> outputL0 = _outputL0.AsSpan(0, rows * 10);
+                global::RnnGen.Kernels.Rows.ClearPadding(outputL0, lengths, steps, 10);
+                ForwardL0(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
                 // Dropout between layer 0 and layer 1 (in place: backward needs only the mask).
-                if (_layerDropped) global::RnnGen.Kernels.Dropout.Forward(_outputL0.AsSpan(0, rows * 10), _outputMaskL0.AsSpan(0, rows * 10), _layerDropout, _dropoutRandom);
+                if (_layerDropped) global::RnnGen.Kernels.Dropout.Forward(outputL0, _outputMaskL0.AsSpan(0, rows * 10), _layerDropout, _dropoutRandom);
 
                 // Layer 1: writes _outputL1; padded positions stay zero.
-                global::RnnGen.Kernels.Rows.ClearPadding(_outputL1.AsSpan(0, rows * 10), lengths, steps, 10);
-                ForwardL1(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+                global::System.Span<float> outputL1 = _outputL1.AsSpan(0, rows * 10);
+                global::RnnGen.Kernels.Rows.ClearPadding(outputL1, lengths, steps, 10);
+                ForwardL1(outputL0, outputL1, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
 
                 // Output head: logits = output · head.weightᵀ + head.bias, then log-softmax on each real step.
                 global::System.Span<float> logProbs = _logProbs.AsSpan(0, rows * OutputSize);
-                global::RnnGen.Kernels.Gemm.ABt(logProbs, _outputL1.AsSpan(0, rows * 10), HeadWeight, rows, OutputSize, 10, accumulate: false);
+                global::RnnGen.Kernels.Gemm.ABt(logProbs, outputL1, HeadWeight, rows, OutputSize, 10, accumulate: false);
                 for (int b = 0; b < batch; b++)
                 {
                     for (int t = 0; t < steps; t++)
@@ -371,12 +381,10 @@ namespace Demo
                 _hasTrainingState = training;
             }
 
-            // Layer 0, forward direction: input [rows × 4] → hidden states at columns [0, 10) of _outputL0 [rows × 10].
-            private void ForwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+            // Layer 0, forward direction: input [rows × 4] → hidden states at columns [0, 10) of the layer's output [rows × 10].
+            private void ForwardL0(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
             {
                 int rows = batch * steps;
-                global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 4);
-                global::System.Span<float> output = _outputL0.AsSpan(0, rows * 10);
                 global::System.Span<float> gates = _gatesL0.AsSpan(0, rows * 10);
                 global::System.Span<float> h = _h.AsSpan(0, batch * 10);
                 global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 10);
@@ -431,12 +439,10 @@ namespace Demo
                 if (!finalHidden.IsEmpty) h.CopyTo(finalHidden.Slice(0 * batch * 10, batch * 10));
             }
 
-            // Layer 1, forward direction: input [rows × 10] → hidden states at columns [0, 10) of _outputL1 [rows × 10].
-            private void ForwardL1(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+            // Layer 1, forward direction: input [rows × 10] → hidden states at columns [0, 10) of the layer's output [rows × 10].
+            private void ForwardL1(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
             {
                 int rows = batch * steps;
-                global::System.ReadOnlySpan<float> input = _outputL0.AsSpan(0, rows * 10);
-                global::System.Span<float> output = _outputL1.AsSpan(0, rows * 10);
                 global::System.Span<float> gates = _gatesL1.AsSpan(0, rows * 10);
                 global::System.Span<float> h = _h.AsSpan(0, batch * 10);
                 global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 10);

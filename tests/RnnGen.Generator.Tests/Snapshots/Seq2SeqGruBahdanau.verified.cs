@@ -1281,6 +1281,9 @@ namespace Demo.Dates
                 lengths.CopyTo(_lengths);
                 tokens.CopyTo(_tokens);
 
+                bool inPlace = !training; // the last layer writes the caller's output
+
+                _inputDropped = training && _inputDropout > 0f;
                 // Layer-0 input, zero at padded positions: embedding rows looked up by token id.
                 global::System.Span<float> x = _input.AsSpan(0, rows * InputSize);
                 global::RnnGen.Kernels.Rows.ClearPadding(x, lengths, steps, InputSize);
@@ -1292,25 +1295,24 @@ namespace Demo.Dates
                         new global::System.ReadOnlySpan<float>(Parameters, 0 + tokens[row] * InputSize, InputSize).CopyTo(x.Slice(row * InputSize, InputSize));
                     }
                 }
-                _inputDropped = training && _inputDropout > 0f;
                 if (_inputDropped) global::RnnGen.Kernels.Dropout.Forward(x, _inputMask.AsSpan(0, rows * InputSize), _inputDropout, _dropoutRandom);
+                global::System.ReadOnlySpan<float> input0 = x;
 
-                // Layer 0: both directions write their halves of _outputL0; padded positions stay zero.
-                global::RnnGen.Kernels.Rows.ClearPadding(_outputL0.AsSpan(0, rows * 256), lengths, steps, 256);
-                ForwardL0(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
-                ForwardL0Reverse(lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+                // Layer 0: both directions write their halves of the output (the caller's at inference); padded positions stay zero.
+                global::System.Span<float> outputL0 = inPlace ? output.Slice(0, rows * 256) : _outputL0.AsSpan(0, rows * 256);
+                global::RnnGen.Kernels.Rows.ClearPadding(outputL0, lengths, steps, 256);
+                ForwardL0(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
+                ForwardL0Reverse(input0, outputL0, lengths, batch, steps, training, finalHidden, initialHidden, default, default);
 
-                // Output: the last layer's hidden states.
-                _outputL0.AsSpan(0, rows * 256).CopyTo(output);
+                // Output: the last layer's hidden states (already there when written in place).
+                if (!inPlace) outputL0.CopyTo(output);
                 _hasTrainingState = training;
             }
 
-            // Layer 0, forward direction: input [rows × 32] → hidden states at columns [0, 128) of _outputL0 [rows × 256].
-            private void ForwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+            // Layer 0, forward direction: input [rows × 32] → hidden states at columns [0, 128) of the layer's output [rows × 256].
+            private void ForwardL0(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
             {
                 int rows = batch * steps;
-                global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 32);
-                global::System.Span<float> output = _outputL0.AsSpan(0, rows * 256);
                 global::System.Span<float> gates = _gatesL0.AsSpan(0, rows * 384);
                 global::System.Span<float> h = _h.AsSpan(0, batch * 128);
                 global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 384);
@@ -1364,12 +1366,10 @@ namespace Demo.Dates
                 if (!finalHidden.IsEmpty) h.CopyTo(finalHidden.Slice(0 * batch * 128, batch * 128));
             }
 
-            // Layer 0, reverse direction: input [rows × 32] → hidden states at columns [128, 256) of _outputL0 [rows × 256].
-            private void ForwardL0Reverse(global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
+            // Layer 0, reverse direction: input [rows × 32] → hidden states at columns [128, 256) of the layer's output [rows × 256].
+            private void ForwardL0Reverse(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<int> lengths, int batch, int steps, bool training, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell)
             {
                 int rows = batch * steps;
-                global::System.ReadOnlySpan<float> input = _input.AsSpan(0, rows * 32);
-                global::System.Span<float> output = _outputL0.AsSpan(0, rows * 256);
                 global::System.Span<float> gates = _gatesL0Reverse.AsSpan(0, rows * 384);
                 global::System.Span<float> h = _h.AsSpan(0, batch * 128);
                 global::System.Span<float> hProj = _hProj.AsSpan(0, batch * 384);

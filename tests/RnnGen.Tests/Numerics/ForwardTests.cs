@@ -47,6 +47,49 @@ public class ForwardTests
         }
     }
 
+    // Inference reads the caller's inputs and writes the caller's output without copies of its own: NaN at
+    // padded input positions must not reach any output, every padded output position must be written as
+    // zero (the output starts as NaN), and an output that shares memory with the inputs must still give
+    // the same bits as separate arrays.
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Inference_IgnoresPaddedInputs_ZeroesPaddedOutputs_AndAllowsSharedMemory(string name)
+    {
+        NetworkCase c = Find(name);
+        NetworkConfig cfg = c.Config;
+        NetworkAdapter net = c.Create(11);
+        foreach (int batch in new[] { 1, 5 })
+        {
+            TestBatch data = TestBatch.Create(cfg, batch, 6, seed: (ulong)(31 + batch));
+            if (batch == 1) data.Lengths[0] = 4; // a single sequence shorter than its padded steps
+            int outputLength = batch * 6 * cfg.StepOutputSize;
+            var zeroPadded = (float[])data.Inputs.Clone();
+            var nanPadded = (float[])data.Inputs.Clone();
+            for (int b = 0; b < batch; b++)
+                for (int t = data.Lengths[b]; t < 6; t++)
+                {
+                    zeroPadded.AsSpan((b * 6 + t) * cfg.InputSize, cfg.InputSize).Clear();
+                    nanPadded.AsSpan((b * 6 + t) * cfg.InputSize, cfg.InputSize).Fill(float.NaN);
+                }
+
+            var expected = new float[outputLength];
+            net.Forward(zeroPadded, data.Tokens, data.Lengths, expected, default, default, default, default, false);
+            var output = new float[outputLength];
+            output.AsSpan().Fill(float.NaN);
+            net.Forward(nanPadded, data.Tokens, data.Lengths, output, default, default, default, default, false);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), output.Select(BitConverter.SingleToInt32Bits));
+            for (int b = 0; b < batch; b++)
+                for (int t = data.Lengths[b]; t < 6; t++)
+                    Assert.All(output.AsSpan((b * 6 + t) * cfg.StepOutputSize, cfg.StepOutputSize).ToArray(), v => Assert.Equal(0f, v));
+
+            if (cfg.HasEmbedding) continue; // token ids and float outputs cannot share memory
+            var shared = new float[Math.Max(zeroPadded.Length, outputLength)];
+            zeroPadded.CopyTo(shared, 0);
+            net.Forward(shared.AsSpan(0, zeroPadded.Length), data.Tokens, data.Lengths, shared.AsSpan(0, outputLength), default, default, default, default, false);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), shared.Take(outputLength).Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Fact]
     public void PaddedStepsAreZero_AndDoNotChangeTheFinalState()
     {
