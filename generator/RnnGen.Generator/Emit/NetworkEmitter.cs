@@ -273,7 +273,6 @@ internal static class NetworkEmitter
         int widestInput = Math.Max(s.InputSize, plan.LayerOutputSize);
         list.Add(new Buffer("_dOutput", I(plan.LayerOutputSize), false, true, "∂L/∂(current layer's output)"));
         list.Add(new Buffer("_dInput", I(widestInput), false, true, "∂L/∂(current layer's input)"));
-        list.Add(new Buffer("_dGates", I(plan.GH), false, true, "∂L/∂(input projection) of every step"));
         if (plan.IsGru) list.Add(new Buffer("_dHProj", I(plan.GH), false, true, "∂L/∂(recurrent projection) of every step"));
         if (plan.HasHead) list.Add(new Buffer("_dLogits", I(s.OutputSize), false, true, "∂L/∂(head logits)"));
         list.Add(new Buffer("_dh", I(s.HiddenSize), true, true, "∂L/∂h flowing back through time [batch × H]"));
@@ -837,7 +836,7 @@ internal static class NetworkEmitter
             w.Line("/// <param name=\"finalCellGradient\">Optional ∂L/∂finalCell [StateCount, batch, HiddenSize].</param>");
             w.Line("/// <param name=\"initialCellGradient\">Optional; receives ∂L/∂initialCell [StateCount, batch, HiddenSize].</param>");
         }
-        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <see cref=\"ForwardTraining\"/> call precedes this one.</exception>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <see cref=\"ForwardTraining\"/> call precedes this one, or its Backward has already run (backward overwrites the kept gate activations with their gradients).</exception>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match the batch of the forward call.</exception>");
         string parameters = Inv($"{RoSpan} outputGradient");
         if (!plan.HasEmbedding) parameters += ", " + Span + " inputGradient = default";
@@ -846,7 +845,7 @@ internal static class NetworkEmitter
         using (w.Block("public void Backward(" + parameters + ")"))
         {
             w.Line("if (!_hasTrainingState)");
-            w.Line("    throw new global::System.InvalidOperationException(\"Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward).\");");
+            w.Line("    throw new global::System.InvalidOperationException(\"Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward, and each ForwardTraining serves one Backward).\");");
             w.Line("int batch = _batch, steps = _steps, rows = batch * steps;");
             w.Line("global::System.ReadOnlySpan<int> lengths = _lengths.AsSpan(0, batch);");
             w.Line(Inv($"{Args}.CheckLength(outputGradient.Length, (long)rows * StepOutputSize, \"outputGradient\", \"{SequenceShape(plan, ", StepOutputSize")} of the forward call\");"));
@@ -859,6 +858,7 @@ internal static class NetworkEmitter
                 w.Line(Inv($"{Args}.CheckOptional(finalCellGradient.Length, stateLength, \"finalCellGradient\", \"[StateCount, batch, HiddenSize]\");"));
                 w.Line(Inv($"{Args}.CheckOptional(initialCellGradient.Length, stateLength, \"initialCellGradient\", \"[StateCount, batch, HiddenSize]\");"));
             }
+            w.Line("_hasTrainingState = false; // checks passed: the gate activations are about to be overwritten by their gradients");
             w.Line();
             int ow = plan.LayerOutputSize;
             w.Line(Inv($"{Span} dOutput = _dOutput.AsSpan(0, rows * {ow});"));
@@ -950,7 +950,9 @@ internal static class NetworkEmitter
         using (w.Block(Inv($"private void Backward{sx}({RoInts} lengths, int batch, int steps, {RoSpan} dOutput, {Span} dInput, {RoSpan} finalHiddenGradient, {Span} initialHiddenGradient, {RoSpan} finalCellGradient, {Span} initialCellGradient)")))
         {
             w.Line("int rows = batch * steps;");
-            w.Line(Inv($"{Span} dGates = _dGates.AsSpan(0, rows * {gh});"));
+            w.Line("// ∂L/∂gates overwrite the kept gate activations row by row: the cell that writes a row's gradients reads");
+            w.Line("// its activations for the last time (the cell kernels load a unit's gates before storing its gradients).");
+            w.Line(Inv($"{Span} dGates = _gates{sx}.AsSpan(0, rows * {gh});"));
             w.Line("// Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).");
             w.Line(Inv($"{K}Rows.ClearPadding(dGates, lengths, steps, {gh}{LayoutArgument(plan)});"));
             if (plan.IsGru)
@@ -968,7 +970,7 @@ internal static class NetworkEmitter
             if (plan.IsLstm) w.Line(Inv($"{Span} dc = _dc.AsSpan(0, batch * {h});"));
             w.Line(Inv($"{Span} dStep = _dStep.AsSpan(0, batch * {gh});"));
             w.Line(Inv($"{Span} dhPrev = _dhPrev.AsSpan(0, batch * {h});"));
-            w.Line(Inv($"{RoSpan} gates = _gates{sx}.AsSpan(0, rows * {gh});"));
+            w.Line(Inv($"{RoSpan} gates = dGates; // the activations, as read before each row's gradients replace them"));
             w.Line();
             w.Line("// Gradient arriving at the final state, or zeros.");
             w.Line(Inv($"if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice({state} * batch * {h}, batch * {h}).CopyTo(dh);"));

@@ -35,7 +35,7 @@ public static class RnnCell
     }
 
     // dPre[H] = dh[H] · act'(h[H])
-    /// <summary>Backward step: gradient with respect to the pre-activation (shared by x- and h-projection).</summary>
+    /// <summary>Backward step: gradient with respect to the pre-activation (shared by x- and h-projection); <paramref name="dPre"/> may be the same memory as <paramref name="h"/>.</summary>
     public static void Backward(Span<float> dPre, ReadOnlySpan<float> dh, ReadOnlySpan<float> h, bool relu)
     {
         int n = dPre.Length;
@@ -162,7 +162,10 @@ public static class LstmCell
     }
 
     // dGates[4H] = ∂L/∂(pre-activations); dc[H]: in ∂L/∂c_t from later steps, out ∂L/∂c_{t−1}
-    /// <summary>Backward step from the saved gate activations and cell states, one fused pass (tanh(c) recomputed).</summary>
+    /// <summary>
+    /// Backward step from the saved gate activations and cell states, one fused pass (tanh(c) recomputed).
+    /// <paramref name="dGates"/> may be the same memory as <paramref name="gates"/> (each unit's gates are read before its gradients are stored).
+    /// </summary>
     public static void Backward(Span<float> dGates, Span<float> dc, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev)
     {
         int n = dh.Length;
@@ -171,7 +174,7 @@ public static class LstmCell
         RowKernel.Run(ref kernel);
     }
 
-    /// <summary>Backward step with peepholes; adds the peephole gradient to <paramref name="dPeephole"/>. One fused pass.</summary>
+    /// <summary>Backward step with peepholes; adds the peephole gradient to <paramref name="dPeephole"/>. One fused pass; <paramref name="dGates"/> may be the same memory as <paramref name="gates"/>.</summary>
     public static void BackwardPeephole(Span<float> dGates, Span<float> dc, Span<float> dPeephole, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peephole)
     {
         int n = dh.Length;
@@ -397,7 +400,7 @@ public static class GruCell
 
     // dXProj[3H], dHProj[3H] = ∂L/∂ of the two projections; dhPrev[H] = the part of ∂L/∂h_{t−1}
     // that bypasses W_hh (z⊙dh); the caller adds dHProj·W_hh.
-    /// <summary>Backward step from the saved gates and recurrent n-projection, one fused pass.</summary>
+    /// <summary>Backward step from the saved gates and recurrent n-projection, one fused pass; <paramref name="dXProj"/> may be the same memory as <paramref name="gates"/>.</summary>
     public static void Backward(Span<float> dXProj, Span<float> dHProj, Span<float> dhPrev, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev)
     {
         int n = dh.Length;
@@ -546,7 +549,7 @@ public static class GruResetFirstCell
     }
 
     // dXProj[z, n parts], dN[H] = ∂L/∂(W_hn·rh + b_hn), dhDirect[H] = z⊙dh
-    /// <summary>Backward, first half, one fused pass: everything that does not need ∂L/∂(r⊙h).</summary>
+    /// <summary>Backward, first half, one fused pass: everything that does not need ∂L/∂(r⊙h). <paramref name="dXProj"/> may be the same memory as <paramref name="gates"/>.</summary>
     public static void BackwardCandidate(Span<float> dXProj, Span<float> dN, Span<float> dhDirect, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev)
     {
         int n = dh.Length;
@@ -560,7 +563,7 @@ public static class GruResetFirstCell
     }
 
     // dRh[H] = dN·W_hn (given); dXProj[r part], dRz[2H] = [dr_pre, dz_pre]; dhDirect += dRh⊙r
-    /// <summary>Backward, second half, once ∂L/∂(r⊙h) is known; one fused pass.</summary>
+    /// <summary>Backward, second half, once ∂L/∂(r⊙h) is known; one fused pass. <paramref name="dXProj"/> may be the same memory as <paramref name="gates"/>.</summary>
     public static void BackwardReset(Span<float> dXProj, Span<float> dRz, Span<float> dhDirect, ReadOnlySpan<float> dRh, ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev)
     {
         int n = dRh.Length;

@@ -144,7 +144,6 @@ namespace Demo.Sensors
         private float[] _hProj = global::System.Array.Empty<float>(); // recurrent projection of one step [batch × G·H]
         private float[] _dOutput = global::System.Array.Empty<float>(); // ∂L/∂(current layer's output)
         private float[] _dInput = global::System.Array.Empty<float>(); // ∂L/∂(current layer's input)
-        private float[] _dGates = global::System.Array.Empty<float>(); // ∂L/∂(input projection) of every step
         private float[] _dHProj = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of every step
         private float[] _dh = global::System.Array.Empty<float>(); // ∂L/∂h flowing back through time [batch × H]
         private float[] _dhDirect = global::System.Array.Empty<float>(); // z⊙∂L/∂h, the part of ∂L/∂h_{t−1} that bypasses W_hh
@@ -197,7 +196,6 @@ namespace Demo.Sensors
             floats += (long)72 * batch; // _hProj
             if (training) floats += (long)24 * rows; // _dOutput
             if (training) floats += (long)24 * rows; // _dInput
-            if (training) floats += (long)72 * rows; // _dGates
             if (training) floats += (long)72 * rows; // _dHProj
             if (training) floats += (long)24 * batch; // _dh
             if (training) floats += (long)24 * batch; // _dhDirect
@@ -225,7 +223,6 @@ namespace Demo.Sensors
             _hProj = new float[72 * batch];
             if (_hasTrainingCapacity) _dOutput = new float[24 * rows];
             if (_hasTrainingCapacity) _dInput = new float[24 * rows];
-            if (_hasTrainingCapacity) _dGates = new float[72 * rows];
             if (_hasTrainingCapacity) _dHProj = new float[72 * rows];
             if (_hasTrainingCapacity) _dh = new float[24 * batch];
             if (_hasTrainingCapacity) _dhDirect = new float[24 * batch];
@@ -430,12 +427,12 @@ namespace Demo.Sensors
         /// <param name="inputGradient">Optional; receives ∂L/∂inputs [batch, steps, InputSize] (zeros at padded steps); computed only when given.</param>
         /// <param name="finalHiddenGradient">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>
         /// <param name="initialHiddenGradient">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>
-        /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one, or its Backward has already run (backward overwrites the kept gate activations with their gradients).</exception>
         /// <exception cref="global::System.ArgumentException">A span's length does not match the batch of the forward call.</exception>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient = default, global::System.ReadOnlySpan<float> finalHiddenGradient = default, global::System.Span<float> initialHiddenGradient = default)
         {
             if (!_hasTrainingState)
-                throw new global::System.InvalidOperationException("Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward).");
+                throw new global::System.InvalidOperationException("Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward, and each ForwardTraining serves one Backward).");
             int batch = _batch, steps = _steps, rows = batch * steps;
             global::System.ReadOnlySpan<int> lengths = _lengths.AsSpan(0, batch);
             global::RnnGen.NetworkArguments.CheckLength(outputGradient.Length, (long)rows * StepOutputSize, "outputGradient", "[batch, steps, StepOutputSize] of the forward call");
@@ -443,6 +440,7 @@ namespace Demo.Sensors
             global::RnnGen.NetworkArguments.CheckOptional(inputGradient.Length, (long)rows * InputSize, "inputGradient", "[batch, steps, InputSize]");
             global::RnnGen.NetworkArguments.CheckOptional(finalHiddenGradient.Length, stateLength, "finalHiddenGradient", "[StateCount, batch, HiddenSize]");
             global::RnnGen.NetworkArguments.CheckOptional(initialHiddenGradient.Length, stateLength, "initialHiddenGradient", "[StateCount, batch, HiddenSize]");
+            _hasTrainingState = false; // checks passed: the gate activations are about to be overwritten by their gradients
 
             global::System.Span<float> dOutput = _dOutput.AsSpan(0, rows * 24);
             // ∂L/∂(last layer's output): the given gradient at real steps, zero at padded ones.
@@ -466,7 +464,9 @@ namespace Demo.Sensors
         private void BackwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dInput, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> initialHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> initialCellGradient)
         {
             int rows = batch * steps;
-            global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 72);
+            // ∂L/∂gates overwrite the kept gate activations row by row: the cell that writes a row's gradients reads
+            // its activations for the last time (the cell kernels load a unit's gates before storing its gradients).
+            global::System.Span<float> dGates = _gatesL0.AsSpan(0, rows * 72);
             // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
             global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 72);
             global::System.Span<float> dHProj = _dHProj.AsSpan(0, rows * 72);
@@ -475,7 +475,7 @@ namespace Demo.Sensors
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 24);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 72);
             global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 24);
-            global::System.ReadOnlySpan<float> gates = _gatesL0.AsSpan(0, rows * 72);
+            global::System.ReadOnlySpan<float> gates = dGates; // the activations, as read before each row's gradients replace them
 
             // Gradient arriving at the final state, or zeros.
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(0 * batch * 24, batch * 24).CopyTo(dh);

@@ -200,7 +200,6 @@ namespace Demo.Speech
         private float[] _logProbs = global::System.Array.Empty<float>(); // head log-probabilities [rows × OutputSize]
         private float[] _dOutput = global::System.Array.Empty<float>(); // ∂L/∂(current layer's output)
         private float[] _dInput = global::System.Array.Empty<float>(); // ∂L/∂(current layer's input)
-        private float[] _dGates = global::System.Array.Empty<float>(); // ∂L/∂(input projection) of every step
         private float[] _dHProj = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of every step
         private float[] _dLogits = global::System.Array.Empty<float>(); // ∂L/∂(head logits)
         private float[] _dh = global::System.Array.Empty<float>(); // ∂L/∂h flowing back through time [batch × H]
@@ -258,7 +257,6 @@ namespace Demo.Speech
             floats += (long)5 * rows; // _logProbs
             if (training) floats += (long)40 * rows; // _dOutput
             if (training) floats += (long)40 * rows; // _dInput
-            if (training) floats += (long)60 * rows; // _dGates
             if (training) floats += (long)60 * rows; // _dHProj
             if (training) floats += (long)5 * rows; // _dLogits
             if (training) floats += (long)20 * batch; // _dh
@@ -291,7 +289,6 @@ namespace Demo.Speech
             _logProbs = new float[5 * rows];
             if (_hasTrainingCapacity) _dOutput = new float[40 * rows];
             if (_hasTrainingCapacity) _dInput = new float[40 * rows];
-            if (_hasTrainingCapacity) _dGates = new float[60 * rows];
             if (_hasTrainingCapacity) _dHProj = new float[60 * rows];
             if (_hasTrainingCapacity) _dLogits = new float[5 * rows];
             if (_hasTrainingCapacity) _dh = new float[20 * batch];
@@ -502,12 +499,12 @@ namespace Demo.Speech
         /// <param name="inputGradient">Optional; receives ∂L/∂inputs [steps, batch, InputSize] (zeros at padded steps); computed only when given.</param>
         /// <param name="finalHiddenGradient">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>
         /// <param name="initialHiddenGradient">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>
-        /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one, or its Backward has already run (backward overwrites the kept gate activations with their gradients).</exception>
         /// <exception cref="global::System.ArgumentException">A span's length does not match the batch of the forward call.</exception>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient = default, global::System.ReadOnlySpan<float> finalHiddenGradient = default, global::System.Span<float> initialHiddenGradient = default)
         {
             if (!_hasTrainingState)
-                throw new global::System.InvalidOperationException("Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward).");
+                throw new global::System.InvalidOperationException("Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward, and each ForwardTraining serves one Backward).");
             int batch = _batch, steps = _steps, rows = batch * steps;
             global::System.ReadOnlySpan<int> lengths = _lengths.AsSpan(0, batch);
             global::RnnGen.NetworkArguments.CheckLength(outputGradient.Length, (long)rows * StepOutputSize, "outputGradient", "[steps, batch, StepOutputSize] of the forward call");
@@ -515,6 +512,7 @@ namespace Demo.Speech
             global::RnnGen.NetworkArguments.CheckOptional(inputGradient.Length, (long)rows * InputSize, "inputGradient", "[steps, batch, InputSize]");
             global::RnnGen.NetworkArguments.CheckOptional(finalHiddenGradient.Length, stateLength, "finalHiddenGradient", "[StateCount, batch, HiddenSize]");
             global::RnnGen.NetworkArguments.CheckOptional(initialHiddenGradient.Length, stateLength, "initialHiddenGradient", "[StateCount, batch, HiddenSize]");
+            _hasTrainingState = false; // checks passed: the gate activations are about to be overwritten by their gradients
 
             global::System.Span<float> dOutput = _dOutput.AsSpan(0, rows * 40);
             // Head: through log-softmax to the logits (real steps only), then one GEMM each for the weight gradient and ∂L/∂output.
@@ -547,7 +545,9 @@ namespace Demo.Speech
         private void BackwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dInput, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> initialHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> initialCellGradient)
         {
             int rows = batch * steps;
-            global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 60);
+            // ∂L/∂gates overwrite the kept gate activations row by row: the cell that writes a row's gradients reads
+            // its activations for the last time (the cell kernels load a unit's gates before storing its gradients).
+            global::System.Span<float> dGates = _gatesL0.AsSpan(0, rows * 60);
             // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
             global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 60, global::RnnGen.SequenceLayout.TimeMajor);
             global::System.Span<float> dHProj = _dHProj.AsSpan(0, rows * 60);
@@ -556,7 +556,7 @@ namespace Demo.Speech
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 20);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 60);
             global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 20);
-            global::System.ReadOnlySpan<float> gates = _gatesL0.AsSpan(0, rows * 60);
+            global::System.ReadOnlySpan<float> gates = dGates; // the activations, as read before each row's gradients replace them
 
             // Gradient arriving at the final state, or zeros.
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(0 * batch * 20, batch * 20).CopyTo(dh);
@@ -609,7 +609,9 @@ namespace Demo.Speech
         private void BackwardL0Reverse(global::System.ReadOnlySpan<int> lengths, int batch, int steps, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dInput, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> initialHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> initialCellGradient)
         {
             int rows = batch * steps;
-            global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 60);
+            // ∂L/∂gates overwrite the kept gate activations row by row: the cell that writes a row's gradients reads
+            // its activations for the last time (the cell kernels load a unit's gates before storing its gradients).
+            global::System.Span<float> dGates = _gatesL0Reverse.AsSpan(0, rows * 60);
             // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
             global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 60, global::RnnGen.SequenceLayout.TimeMajor);
             global::System.Span<float> dHProj = _dHProj.AsSpan(0, rows * 60);
@@ -618,7 +620,7 @@ namespace Demo.Speech
             global::System.Span<float> dh = _dh.AsSpan(0, batch * 20);
             global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 60);
             global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 20);
-            global::System.ReadOnlySpan<float> gates = _gatesL0Reverse.AsSpan(0, rows * 60);
+            global::System.ReadOnlySpan<float> gates = dGates; // the activations, as read before each row's gradients replace them
 
             // Gradient arriving at the final state, or zeros.
             if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(1 * batch * 20, batch * 20).CopyTo(dh);

@@ -1147,7 +1147,6 @@ namespace Demo.Dates
             private float[] _hProj = global::System.Array.Empty<float>(); // recurrent projection of one step [batch × G·H]
             private float[] _dOutput = global::System.Array.Empty<float>(); // ∂L/∂(current layer's output)
             private float[] _dInput = global::System.Array.Empty<float>(); // ∂L/∂(current layer's input)
-            private float[] _dGates = global::System.Array.Empty<float>(); // ∂L/∂(input projection) of every step
             private float[] _dHProj = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of every step
             private float[] _dh = global::System.Array.Empty<float>(); // ∂L/∂h flowing back through time [batch × H]
             private float[] _dhDirect = global::System.Array.Empty<float>(); // z⊙∂L/∂h, the part of ∂L/∂h_{t−1} that bypasses W_hh
@@ -1204,7 +1203,6 @@ namespace Demo.Dates
                 floats += (long)384 * batch; // _hProj
                 if (training) floats += (long)256 * rows; // _dOutput
                 if (training) floats += (long)256 * rows; // _dInput
-                if (training) floats += (long)384 * rows; // _dGates
                 if (training) floats += (long)384 * rows; // _dHProj
                 if (training) floats += (long)128 * batch; // _dh
                 if (training) floats += (long)128 * batch; // _dhDirect
@@ -1235,7 +1233,6 @@ namespace Demo.Dates
                 _hProj = new float[384 * batch];
                 if (_hasTrainingCapacity) _dOutput = new float[256 * rows];
                 if (_hasTrainingCapacity) _dInput = new float[256 * rows];
-                if (_hasTrainingCapacity) _dGates = new float[384 * rows];
                 if (_hasTrainingCapacity) _dHProj = new float[384 * rows];
                 if (_hasTrainingCapacity) _dh = new float[128 * batch];
                 if (_hasTrainingCapacity) _dhDirect = new float[128 * batch];
@@ -1430,18 +1427,19 @@ namespace Demo.Dates
             /// <param name="outputGradient">∂L/∂output, [batch, steps, StepOutputSize]; values at padded steps are ignored.</param>
             /// <param name="finalHiddenGradient">Optional ∂L/∂finalHidden [StateCount, batch, HiddenSize].</param>
             /// <param name="initialHiddenGradient">Optional; receives ∂L/∂initialHidden [StateCount, batch, HiddenSize].</param>
-            /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one.</exception>
+            /// <exception cref="global::System.InvalidOperationException">No <see cref="ForwardTraining"/> call precedes this one, or its Backward has already run (backward overwrites the kept gate activations with their gradients).</exception>
             /// <exception cref="global::System.ArgumentException">A span's length does not match the batch of the forward call.</exception>
             public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient = default, global::System.Span<float> initialHiddenGradient = default)
             {
                 if (!_hasTrainingState)
-                    throw new global::System.InvalidOperationException("Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward).");
+                    throw new global::System.InvalidOperationException("Backward needs the activations of a ForwardTraining call on this instance; call ForwardTraining first (Forward keeps nothing for backward, and each ForwardTraining serves one Backward).");
                 int batch = _batch, steps = _steps, rows = batch * steps;
                 global::System.ReadOnlySpan<int> lengths = _lengths.AsSpan(0, batch);
                 global::RnnGen.NetworkArguments.CheckLength(outputGradient.Length, (long)rows * StepOutputSize, "outputGradient", "[batch, steps, StepOutputSize] of the forward call");
                 long stateLength = (long)StateCount * batch * HiddenSize;
                 global::RnnGen.NetworkArguments.CheckOptional(finalHiddenGradient.Length, stateLength, "finalHiddenGradient", "[StateCount, batch, HiddenSize]");
                 global::RnnGen.NetworkArguments.CheckOptional(initialHiddenGradient.Length, stateLength, "initialHiddenGradient", "[StateCount, batch, HiddenSize]");
+                _hasTrainingState = false; // checks passed: the gate activations are about to be overwritten by their gradients
 
                 global::System.Span<float> dOutput = _dOutput.AsSpan(0, rows * 256);
                 // ∂L/∂(last layer's output): the given gradient at real steps, zero at padded ones.
@@ -1474,7 +1472,9 @@ namespace Demo.Dates
             private void BackwardL0(global::System.ReadOnlySpan<int> lengths, int batch, int steps, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dInput, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> initialHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> initialCellGradient)
             {
                 int rows = batch * steps;
-                global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 384);
+                // ∂L/∂gates overwrite the kept gate activations row by row: the cell that writes a row's gradients reads
+                // its activations for the last time (the cell kernels load a unit's gates before storing its gradients).
+                global::System.Span<float> dGates = _gatesL0.AsSpan(0, rows * 384);
                 // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
                 global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 384);
                 global::System.Span<float> dHProj = _dHProj.AsSpan(0, rows * 384);
@@ -1483,7 +1483,7 @@ namespace Demo.Dates
                 global::System.Span<float> dh = _dh.AsSpan(0, batch * 128);
                 global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 384);
                 global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 128);
-                global::System.ReadOnlySpan<float> gates = _gatesL0.AsSpan(0, rows * 384);
+                global::System.ReadOnlySpan<float> gates = dGates; // the activations, as read before each row's gradients replace them
 
                 // Gradient arriving at the final state, or zeros.
                 if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(0 * batch * 128, batch * 128).CopyTo(dh);
@@ -1536,7 +1536,9 @@ namespace Demo.Dates
             private void BackwardL0Reverse(global::System.ReadOnlySpan<int> lengths, int batch, int steps, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dInput, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> initialHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> initialCellGradient)
             {
                 int rows = batch * steps;
-                global::System.Span<float> dGates = _dGates.AsSpan(0, rows * 384);
+                // ∂L/∂gates overwrite the kept gate activations row by row: the cell that writes a row's gradients reads
+                // its activations for the last time (the cell kernels load a unit's gates before storing its gradients).
+                global::System.Span<float> dGates = _gatesL0Reverse.AsSpan(0, rows * 384);
                 // Every real row is written below; only the padded rows need zeros (the weight-gradient GEMMs read them).
                 global::RnnGen.Kernels.Rows.ClearPadding(dGates, lengths, steps, 384);
                 global::System.Span<float> dHProj = _dHProj.AsSpan(0, rows * 384);
@@ -1545,7 +1547,7 @@ namespace Demo.Dates
                 global::System.Span<float> dh = _dh.AsSpan(0, batch * 128);
                 global::System.Span<float> dStep = _dStep.AsSpan(0, batch * 384);
                 global::System.Span<float> dhPrev = _dhPrev.AsSpan(0, batch * 128);
-                global::System.ReadOnlySpan<float> gates = _gatesL0Reverse.AsSpan(0, rows * 384);
+                global::System.ReadOnlySpan<float> gates = dGates; // the activations, as read before each row's gradients replace them
 
                 // Gradient arriving at the final state, or zeros.
                 if (finalHiddenGradient.IsEmpty) dh.Clear(); else finalHiddenGradient.Slice(1 * batch * 128, batch * 128).CopyTo(dh);

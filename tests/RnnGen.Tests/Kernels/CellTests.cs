@@ -71,10 +71,10 @@ public sealed class CellTests
             Close(hRef, h, $"rnn forward relu={relu} h");
 
             float[] dh = Uniform(rng, n, -1, 1), hSaved = relu ? Uniform(rng, n, -1, 1) : Uniform(rng, n, -1, 1);
-            float[] dRef = new float[n], d = new float[n];
+            float[] dRef = new float[n], d = Copy(hSaved); // in place: generated backward writes dPre over the row holding h
             RnnCell.BackwardReference(dRef, dh, hSaved, relu);
-            if (width == 0) RnnCell.Backward(d, dh, hSaved, relu);
-            else { var k = new RnnCell.BackwardKernel(d, dh, hSaved, relu); RowKernel.Run(ref k, width); }
+            if (width == 0) RnnCell.Backward(d, dh, d, relu);
+            else { var k = new RnnCell.BackwardKernel(d, dh, d, relu); RowKernel.Run(ref k, width); }
             Close(dRef, d, $"rnn backward relu={relu} dPre");
         }
     }
@@ -114,15 +114,15 @@ public sealed class CellTests
             float[] gates = SavedGates(rng, n, 4, tanhBlock: 2), c = Uniform(rng, n, -3, 3), cPrev = Uniform(rng, n, -3, 3);
             float[] dh = Uniform(rng, n, -1, 1), dc0 = Uniform(rng, n, -1, 1), p = Uniform(rng, 3 * n, -1, 1), dp0 = Uniform(rng, 3 * n, -1, 1);
             float[] dgRef = new float[4 * n], dcRef = Copy(dc0), dpRef = Copy(dp0);
-            float[] dg = new float[4 * n], dc = Copy(dc0), dp = Copy(dp0);
+            float[] dg = Copy(gates), dc = Copy(dc0), dp = Copy(dp0); // in place: generated backward writes dGates over the gates
             if (peephole) LstmCell.BackwardPeepholeReference(dgRef, dcRef, dpRef, dh, gates, c, cPrev, p);
             else LstmCell.BackwardReference(dgRef, dcRef, dh, gates, c, cPrev);
             if (width == 0)
             {
-                if (peephole) LstmCell.BackwardPeephole(dg, dc, dp, dh, gates, c, cPrev, p);
-                else LstmCell.Backward(dg, dc, dh, gates, c, cPrev);
+                if (peephole) LstmCell.BackwardPeephole(dg, dc, dp, dh, dg, c, cPrev, p);
+                else LstmCell.Backward(dg, dc, dh, dg, c, cPrev);
             }
-            else { var k = new LstmCell.BackwardKernel(dg, dc, peephole ? dp : default, dh, gates, c, cPrev, peephole ? p : default); RowKernel.Run(ref k, width); }
+            else { var k = new LstmCell.BackwardKernel(dg, dc, peephole ? dp : default, dh, dg, c, cPrev, peephole ? p : default); RowKernel.Run(ref k, width); }
             Close(dgRef, dg, $"lstm backward peephole={peephole} dGates");
             Close(dcRef, dc, $"lstm backward peephole={peephole} dc");
             Close(dpRef, dp, $"lstm backward peephole={peephole} dPeephole");
@@ -147,10 +147,10 @@ public sealed class CellTests
 
         float[] gates = SavedGates(rng, n, 3, tanhBlock: 2), hnSaved = Uniform(rng, n, -2, 2), dh = Uniform(rng, n, -1, 1);
         float[] dxRef = new float[3 * n], dhpRef = new float[3 * n], dPrevRef = new float[n];
-        float[] dx = new float[3 * n], dhp = new float[3 * n], dPrev = new float[n];
+        float[] dx = Copy(gates), dhp = new float[3 * n], dPrev = new float[n]; // in place: generated backward writes dXProj over the gates
         GruCell.BackwardReference(dxRef, dhpRef, dPrevRef, dh, gates, hnSaved, hPrev);
-        if (width == 0) GruCell.Backward(dx, dhp, dPrev, dh, gates, hnSaved, hPrev);
-        else { var k = new GruCell.BackwardKernel(dx, dhp, dPrev, dh, gates, hnSaved, hPrev); RowKernel.Run(ref k, width); }
+        if (width == 0) GruCell.Backward(dx, dhp, dPrev, dh, dx, hnSaved, hPrev);
+        else { var k = new GruCell.BackwardKernel(dx, dhp, dPrev, dh, dx, hnSaved, hPrev); RowKernel.Run(ref k, width); }
         Close(dxRef, dx, "gru backward dXProj");
         Close(dhpRef, dhp, "gru backward dHProj");
         Close(dPrevRef, dPrev, "gru backward dhPrev");
@@ -182,18 +182,18 @@ public sealed class CellTests
 
         float[] gates = SavedGates(rng, n, 3, tanhBlock: 2), dh = Uniform(rng, n, -1, 1), dRh = Uniform(rng, n, -1, 1);
         float[] dxRef = new float[3 * n], dnRef = new float[n], directRef = new float[n], dRzRef = new float[2 * n];
-        float[] dx = new float[3 * n], dn = new float[n], direct = new float[n], dRz = new float[2 * n];
+        float[] dx = Copy(gates), dn = new float[n], direct = new float[n], dRz = new float[2 * n]; // in place, as the generated backward
         GruResetFirstCell.BackwardCandidateReference(dxRef, dnRef, directRef, dh, gates, hPrev);
         GruResetFirstCell.BackwardResetReference(dxRef, dRzRef, directRef, dRh, gates, hPrev);
         if (width == 0)
         {
-            GruResetFirstCell.BackwardCandidate(dx, dn, direct, dh, gates, hPrev);
-            GruResetFirstCell.BackwardReset(dx, dRz, direct, dRh, gates, hPrev);
+            GruResetFirstCell.BackwardCandidate(dx, dn, direct, dh, dx, hPrev);
+            GruResetFirstCell.BackwardReset(dx, dRz, direct, dRh, dx, hPrev);
         }
         else
         {
-            var k1 = new GruResetFirstCell.BackwardCandidateKernel(dx, dn, direct, dh, gates, hPrev); RowKernel.Run(ref k1, width);
-            var k2 = new GruResetFirstCell.BackwardResetKernel(dx, dRz, direct, dRh, gates, hPrev); RowKernel.Run(ref k2, width);
+            var k1 = new GruResetFirstCell.BackwardCandidateKernel(dx, dn, direct, dh, dx, hPrev); RowKernel.Run(ref k1, width);
+            var k2 = new GruResetFirstCell.BackwardResetKernel(dx, dRz, direct, dRh, dx, hPrev); RowKernel.Run(ref k2, width);
         }
         Close(dxRef, dx, "gru reset-first backward dXProj");
         Close(dnRef, dn, "gru reset-first backward dN");

@@ -112,12 +112,20 @@ public class PyTorchFixtureTests(ITestOutputHelper log)
         log.WriteLine(errors.Summary());
         Assert.True(errors.Failures.Count == 0, errors.FailureReport());
 
-        // A second Backward of the same forward pass adds the same gradient again (Gradients
-        // accumulate, as PyTorch's .grad does), while the input and initial-state gradients are
-        // written afresh into the spans given ("receives"), whatever they held before.
+        // Each training forward serves one Backward (backward overwrites the kept gate activations with
+        // their gradients, as PyTorch frees its graph): a second Backward is refused and changes nothing.
+        float[] once = (float[])network.Gradients.Clone();
+        var refused = Assert.Throws<InvalidOperationException>(() => net.Backward(r, dInputs, rh, dH0, rc, dC0));
+        Assert.Contains("each ForwardTraining serves one Backward", refused.Message);
+        Assert.Equal(once, network.Gradients);
+
+        // Another training forward and Backward add the same gradient again (Gradients accumulate, as
+        // PyTorch's .grad does), while the input and initial-state gradients are written afresh into
+        // the spans given ("receives"), whatever they held before.
+        net.Forward(inputs, tokens, lengths, output, finalH, h0, finalC, c0, true);
         dInputs.AsSpan().Fill(float.NaN); dH0.AsSpan().Fill(float.NaN); dC0.AsSpan().Fill(float.NaN);
         net.Backward(r, dInputs, rh, dH0, rc, dC0);
-        var again = new ErrorTable(name + " (second Backward)");
+        var again = new ErrorTable(name + " (second forward and Backward)");
         foreach (TensorDescriptor d in network.Tensors)
         {
             float[] twice = fixture["grad." + d.Name].ToSingleArray().Select(v => 2 * v).ToArray();

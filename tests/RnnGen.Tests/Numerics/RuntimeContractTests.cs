@@ -81,6 +81,21 @@ public class RuntimeContractTests
         Assert.Contains("ForwardTraining", e.Message);
     }
 
+    // Backward consumes the training state only once its arguments are accepted: a call refused for a
+    // wrong gradient length leaves the state for the correct call, which then consumes it.
+    [Fact]
+    public void BackwardRefusedForItsArgumentsKeepsTheTrainingState()
+    {
+        var net = new LstmI5H7L1FwDense(1);
+        var output = new float[2 * LstmI5H7L1FwDense.StepOutputSize];
+        net.ForwardTraining(new float[2 * LstmI5H7L1FwDense.InputSize], [2], output);
+        Assert.Throws<ArgumentException>(() => net.Backward(new float[output.Length + 1]));
+        net.Backward(output);
+        Assert.Contains(net.Gradients, v => v != 0f);
+        var e = Assert.Throws<InvalidOperationException>(() => net.Backward(output));
+        Assert.Contains("each ForwardTraining serves one Backward", e.Message);
+    }
+
     [Fact]
     public void WorkspaceBytesGrowLinearlyInStepsAndBatch()
     {
