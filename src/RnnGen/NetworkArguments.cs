@@ -94,6 +94,14 @@ public static class NetworkArguments
         return (int)(inputLength / perChunkStep);
     }
 
+    /// <summary>
+    /// Whether <paramref name="span"/> shares no memory with any of the others (empty spans share none).
+    /// Inference reads the caller's inputs and writes the caller's output in place only when they share no
+    /// memory with each other or with the state tensors read or written between the two.
+    /// </summary>
+    public static bool SharesNoMemory(ReadOnlySpan<float> span, ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> third = default) =>
+        !span.Overlaps(first) && !span.Overlaps(second) && !span.Overlaps(third);
+
     // "[batch, steps, 8]" or "[steps, batch, 8]": the shape of a sequence tensor in error messages.
     private static string Shape(SequenceLayout layout, string batch, int perStep) =>
         layout == SequenceLayout.TimeMajor ? $"[steps, {batch}, {perStep}]" : $"[{batch}, steps, {perStep}]";

@@ -253,7 +253,7 @@ internal static class NetworkEmitter
         foreach (LayerPlan layer in plan.RecurrentLayers)
         {
             string sx = layer.Suffix;
-            list.Add(new Buffer("_gates" + sx, I(plan.GH), false, false, $"{layer.Title}: input projection, then gate activations [rows × {plan.GH}]"));
+            list.Add(new Buffer("_gates" + sx, I(plan.GH), false, false, $"{layer.Title}: input projection, then gate activations, then (in Backward) their gradients [rows × {plan.GH}]"));
             list.Add(new Buffer("_hPrev" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: hidden state entering each step"));
             if (plan.IsLstm)
             {
@@ -445,7 +445,12 @@ internal static class NetworkEmitter
             {
                 string what = readsCaller && writesCaller ? "layer 0 reads the caller's inputs, the last layer writes the caller's output"
                     : readsCaller ? "layer 0 reads the caller's inputs" : "the last layer writes the caller's output";
-                w.Line("bool inPlace = !training" + (readsCaller && writesCaller ? " && !inputs.Overlaps(output)" : "") + "; // " + what);
+                // Reading the caller's inputs in place needs them untouched until the last direction of layer 0 has read
+                // them (no output or final state written over them); writing the output in place needs the initial states
+                // intact until the last layer has read them.
+                string reads = readsCaller ? Inv($" && {Args}.SharesNoMemory(inputs, {(writesCaller ? "output, " : "")}finalHidden, finalCell)") : "";
+                string writes = writesCaller ? Inv($" && {Args}.SharesNoMemory(output, initialHidden, initialCell)") : "";
+                w.Line("bool inPlace = !training" + reads + writes + "; // " + what);
                 w.Line();
             }
             w.Line("_inputDropped = training && _inputDropout > 0f;");

@@ -136,7 +136,7 @@ namespace Demo.Sensors
         // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
         private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
         private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 24]
-        private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 72]
+        private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations, then (in Backward) their gradients [rows × 72]
         private float[] _hPrevL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: hidden state entering each step
         private float[] _hnL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: W_hn·h + b_hn of each step
         private float[] _inputMask = global::System.Array.Empty<float>(); // dropout mask of the layer-0 input
@@ -265,7 +265,7 @@ namespace Demo.Sensors
             _batch = batch; _steps = steps; _hasTrainingState = false;
             lengths.CopyTo(_lengths);
 
-            bool inPlace = !training && !inputs.Overlaps(output); // layer 0 reads the caller's inputs, the last layer writes the caller's output
+            bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, output, finalHidden, finalCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell); // layer 0 reads the caller's inputs, the last layer writes the caller's output
 
             _inputDropped = training && _inputDropout > 0f;
             // Layer-0 input: the caller's, or a copy that is zero at padded positions.

@@ -188,10 +188,10 @@ namespace Demo.Speech
         // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the time-major order of the arguments: row = t * batch + b.
         private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
         private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 40]
-        private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 60]
+        private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations, then (in Backward) their gradients [rows × 60]
         private float[] _hPrevL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: hidden state entering each step
         private float[] _hnL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: W_hn·h + b_hn of each step
-        private float[] _gatesL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: input projection, then gate activations [rows × 60]
+        private float[] _gatesL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: input projection, then gate activations, then (in Backward) their gradients [rows × 60]
         private float[] _hPrevL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: hidden state entering each step
         private float[] _hnL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: W_hn·h + b_hn of each step
         private float[] _inputMask = global::System.Array.Empty<float>(); // dropout mask of the layer-0 input
@@ -332,7 +332,7 @@ namespace Demo.Speech
             _batch = batch; _steps = steps; _hasTrainingState = false;
             lengths.CopyTo(_lengths);
 
-            bool inPlace = !training; // layer 0 reads the caller's inputs
+            bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, finalHidden, finalCell); // layer 0 reads the caller's inputs
 
             _inputDropped = training && _inputDropout > 0f;
             // Layer-0 input: the caller's, or a copy that is zero at padded positions.

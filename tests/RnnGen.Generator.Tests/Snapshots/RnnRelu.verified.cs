@@ -192,9 +192,9 @@ namespace Demo
             private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
             private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 10]
             private float[] _outputL1 = global::System.Array.Empty<float>(); // output of layer 1 [rows × 10]
-            private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 10]
+            private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations, then (in Backward) their gradients [rows × 10]
             private float[] _hPrevL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: hidden state entering each step
-            private float[] _gatesL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: input projection, then gate activations [rows × 10]
+            private float[] _gatesL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: input projection, then gate activations, then (in Backward) their gradients [rows × 10]
             private float[] _hPrevL1 = global::System.Array.Empty<float>(); // Layer 1, forward direction: hidden state entering each step
             private float[] _inputMask = global::System.Array.Empty<float>(); // dropout mask of the layer-0 input
             private float[] _outputMaskL0 = global::System.Array.Empty<float>(); // dropout mask applied to layer 0's output
@@ -330,7 +330,7 @@ namespace Demo
                 _batch = batch; _steps = steps; _hasTrainingState = false;
                 lengths.CopyTo(_lengths);
 
-                bool inPlace = !training; // layer 0 reads the caller's inputs
+                bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, finalHidden, finalCell); // layer 0 reads the caller's inputs
 
                 _inputDropped = training && _inputDropout > 0f;
                 // Layer-0 input: the caller's, or a copy that is zero at padded positions.

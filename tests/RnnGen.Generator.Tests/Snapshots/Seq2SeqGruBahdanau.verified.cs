@@ -1136,10 +1136,10 @@ namespace Demo.Dates
             // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
             private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
             private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 256]
-            private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations [rows × 384]
+            private float[] _gatesL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: input projection, then gate activations, then (in Backward) their gradients [rows × 384]
             private float[] _hPrevL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: hidden state entering each step
             private float[] _hnL0 = global::System.Array.Empty<float>(); // Layer 0, forward direction: W_hn·h + b_hn of each step
-            private float[] _gatesL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: input projection, then gate activations [rows × 384]
+            private float[] _gatesL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: input projection, then gate activations, then (in Backward) their gradients [rows × 384]
             private float[] _hPrevL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: hidden state entering each step
             private float[] _hnL0Reverse = global::System.Array.Empty<float>(); // Layer 0, reverse direction: W_hn·h + b_hn of each step
             private float[] _inputMask = global::System.Array.Empty<float>(); // dropout mask of the layer-0 input
@@ -1278,7 +1278,7 @@ namespace Demo.Dates
                 lengths.CopyTo(_lengths);
                 tokens.CopyTo(_tokens);
 
-                bool inPlace = !training; // the last layer writes the caller's output
+                bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell); // the last layer writes the caller's output
 
                 _inputDropped = training && _inputDropout > 0f;
                 // Layer-0 input, zero at padded positions: embedding rows looked up by token id.

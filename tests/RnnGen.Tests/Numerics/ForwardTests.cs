@@ -82,11 +82,32 @@ public class ForwardTests
                 for (int t = data.Lengths[b]; t < 6; t++)
                     Assert.All(output.AsSpan((b * 6 + t) * cfg.StepOutputSize, cfg.StepOutputSize).ToArray(), v => Assert.Equal(0f, v));
 
+            // An initial state that shares memory with the output must be read before the output is written.
+            int stateLength = cfg.StateCount * batch * cfg.HiddenSize;
+            var h0 = new float[stateLength];
+            new SeededRandom(7).FillUniform(h0, -1, 1);
+            var withState = new float[outputLength];
+            var finalH = new float[stateLength];
+            net.Forward(zeroPadded, data.Tokens, data.Lengths, withState, finalH, h0, default, default, false);
+            var outputAndState = new float[Math.Max(outputLength, stateLength)];
+            h0.CopyTo(outputAndState, 0);
+            net.Forward(zeroPadded, data.Tokens, data.Lengths, outputAndState.AsSpan(0, outputLength), default, outputAndState.AsSpan(0, stateLength), default, default, false);
+            Assert.Equal(withState.Select(BitConverter.SingleToInt32Bits), outputAndState.Take(outputLength).Select(BitConverter.SingleToInt32Bits));
+
             if (cfg.HasEmbedding) continue; // token ids and float outputs cannot share memory
             var shared = new float[Math.Max(zeroPadded.Length, outputLength)];
             zeroPadded.CopyTo(shared, 0);
             net.Forward(shared.AsSpan(0, zeroPadded.Length), data.Tokens, data.Lengths, shared.AsSpan(0, outputLength), default, default, default, default, false);
             Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), shared.Take(outputLength).Select(BitConverter.SingleToInt32Bits));
+
+            // A final state written over the inputs must not be read back as input (the reverse direction of a
+            // bidirectional layer reads the inputs after the forward direction has written its final state).
+            var inputsAndState = new float[Math.Max(zeroPadded.Length, stateLength)];
+            zeroPadded.CopyTo(inputsAndState, 0);
+            var afterShared = new float[outputLength];
+            net.Forward(inputsAndState.AsSpan(0, zeroPadded.Length), data.Tokens, data.Lengths, afterShared, inputsAndState.AsSpan(0, stateLength), h0, default, default, false);
+            Assert.Equal(withState.Select(BitConverter.SingleToInt32Bits), afterShared.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(finalH.Select(BitConverter.SingleToInt32Bits), inputsAndState.Take(stateLength).Select(BitConverter.SingleToInt32Bits));
         }
     }
 
