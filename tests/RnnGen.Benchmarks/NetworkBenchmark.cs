@@ -220,12 +220,13 @@ internal static class NetworkBenchmark
 
     private static void PrintWorkspace()
     {
-        Console.WriteLine("Workspace (X.WorkspaceBytes(batch, steps, training)):");
-        Console.WriteLine($"{"case",-40} {"inference",12} {"training",12}");
+        // 'streaming' is one sequence fed one step at a time (State + Step): what batch-1 inference keeps besides the weights.
+        Console.WriteLine("Workspace (X.WorkspaceBytes(batch, steps, training)); 'streaming' = WorkspaceBytes(1, 1, false), one step at a time:");
+        Console.WriteLine($"{"case",-40} {"inference",12} {"training",12} {"streaming",12}");
         foreach (BenchmarkCase c in BenchmarkCases.All)
         {
             NetworkModel m = c.Create();
-            Console.WriteLine($"{c.Title,-40} {Bytes(m.WorkspaceBytes(c.Batch, c.Steps, false)),12} {Bytes(m.WorkspaceBytes(c.Batch, c.Steps, true)),12}");
+            Console.WriteLine($"{c.Title,-40} {Bytes(m.WorkspaceBytes(c.Batch, c.Steps, false)),12} {Bytes(m.WorkspaceBytes(c.Batch, c.Steps, true)),12} {Bytes(m.WorkspaceBytes(1, 1, false)),12}");
         }
         Console.WriteLine();
         Console.WriteLine("Training memory against T·B: WorkspaceBytes, and the bytes a fresh replica allocates in its first ForwardTraining + Backward;");

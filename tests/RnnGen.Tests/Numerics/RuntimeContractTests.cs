@@ -96,6 +96,30 @@ public class RuntimeContractTests
         Assert.Contains("each ForwardTraining serves one Backward", e.Message);
     }
 
+    // Inference at batch 1 keeps O(H) state besides the weights when a stream is fed one step at a time
+    // (State + Step): a one-step call's workspace depends on the sizes, not on how long the stream runs,
+    // and 2 000 steps allocate nothing after the first. A whole-sequence call holds O(T·H) by contrast.
+    [Fact]
+    public void StreamingOneStepAtATime_KeepsStateOfOrderH()
+    {
+        const int H = LstmI32H256L1FwEmbHead.HiddenSize;
+        long oneStep = LstmI32H256L1FwEmbHead.WorkspaceBytes(1, 1, training: false);
+        // Per hidden unit at most: h, c, the output, the four gates and their recurrent projection (11 floats);
+        // plus the step's input and the head's log-probabilities.
+        long bound = sizeof(float) * (11L * H + LstmI32H256L1FwEmbHead.InputSize + LstmI32H256L1FwEmbHead.OutputSize) + 64;
+        Assert.True(oneStep <= bound, $"a one-step call needs {oneStep} bytes; O(H) allows {bound}");
+        Assert.True(LstmI32H256L1FwEmbHead.WorkspaceBytes(1, 2000, training: false) >= 2000L * sizeof(float) * H); // at least h of every step
+
+        var net = new LstmI32H256L1FwEmbHead(1);
+        var state = new LstmI32H256L1FwEmbHead.State(1);
+        var output = new float[LstmI32H256L1FwEmbHead.OutputSize];
+        net.Step([3], state, output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 2000; t++) net.Step([t % LstmI32H256L1FwEmbHead.VocabularySize], state, output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.All(output, v => Assert.True(float.IsFinite(v) && v <= 0f)); // log-probabilities of the last step
+    }
+
     [Fact]
     public void WorkspaceBytesGrowLinearlyInStepsAndBatch()
     {
