@@ -238,7 +238,17 @@ internal static class NetworkEmitter
 
     // ───────────────────────────── workspace ─────────────────────────────
 
-    private sealed record Buffer(string Field, string PerRow, bool PerBatchRow, bool TrainingOnly, string Doc);
+    // When a buffer is allocated: always; for training; or for the copies of the caller's spans, which training and an
+    // inference call that cannot run in place need (see Run).
+    private enum Need { Always, Training, Copies }
+
+    private sealed record Buffer(string Field, string PerRow, bool PerBatchRow, Need Need, string Doc);
+
+    // Inference reads the caller's inputs in place (feature-fed networks) and writes the last layer's hidden states
+    // into the caller's output (networks without a head).
+    private static bool ReadsCallerInputs(NetworkPlan plan) => !plan.HasEmbedding;
+
+    private static bool WritesCallerOutput(NetworkPlan plan) => !plan.HasHead;
 
     private static List<Buffer> Buffers(NetworkPlan plan)
     {
@@ -246,40 +256,40 @@ internal static class NetworkEmitter
         string I(int v) => v.ToString(CultureInfo.InvariantCulture);
         var list = new List<Buffer>
         {
-            new("_input", I(s.InputSize), false, false, "layer-0 input [rows × InputSize] (after embedding lookup and dropout)"),
+            new("_input", I(s.InputSize), false, ReadsCallerInputs(plan) ? Need.Copies : Need.Always, "layer-0 input [rows × InputSize] (after embedding lookup and dropout)"),
         };
         for (int l = 0; l < s.Layers; l++)
-            list.Add(new Buffer("_outputL" + I(l), I(plan.LayerOutputSize), false, false, $"output of layer {l} [rows × {plan.LayerOutputSize}]"));
+            list.Add(new Buffer("_outputL" + I(l), I(plan.LayerOutputSize), false, l == s.Layers - 1 && WritesCallerOutput(plan) ? Need.Copies : Need.Always, $"output of layer {l} [rows × {plan.LayerOutputSize}]"));
         foreach (LayerPlan layer in plan.RecurrentLayers)
         {
             string sx = layer.Suffix;
-            list.Add(new Buffer("_gates" + sx, I(plan.GH), false, false, $"{layer.Title}: input projection, then gate activations, then (in Backward) their gradients [rows × {plan.GH}]"));
-            list.Add(new Buffer("_hPrev" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: hidden state entering each step"));
+            list.Add(new Buffer("_gates" + sx, I(plan.GH), false, Need.Always, $"{layer.Title}: input projection, then gate activations, then (in Backward) their gradients [rows × {plan.GH}]"));
+            list.Add(new Buffer("_hPrev" + sx, I(s.HiddenSize), false, Need.Training, $"{layer.Title}: hidden state entering each step"));
             if (plan.IsLstm)
             {
-                list.Add(new Buffer("_cell" + sx, I(s.HiddenSize), false, true, $"{layer.Title}: cell state after each step"));
-                list.Add(new Buffer("_cellInitial" + sx, I(s.HiddenSize), true, true, $"{layer.Title}: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)"));
+                list.Add(new Buffer("_cell" + sx, I(s.HiddenSize), false, Need.Training, $"{layer.Title}: cell state after each step"));
+                list.Add(new Buffer("_cellInitial" + sx, I(s.HiddenSize), true, Need.Training, $"{layer.Title}: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)"));
             }
-            if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, false, plan.IsGruResetFirst ? $"{layer.Title}: r⊙h of each step" : $"{layer.Title}: W_hn·h + b_hn of each step"));
+            if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, Need.Always, plan.IsGruResetFirst ? $"{layer.Title}: r⊙h of each step" : $"{layer.Title}: W_hn·h + b_hn of each step"));
         }
-        list.Add(new Buffer("_inputMask", I(s.InputSize), false, true, "dropout mask of the layer-0 input"));
+        list.Add(new Buffer("_inputMask", I(s.InputSize), false, Need.Training, "dropout mask of the layer-0 input"));
         for (int l = 0; l + 1 < s.Layers; l++)
-            list.Add(new Buffer("_outputMaskL" + I(l), I(plan.LayerOutputSize), false, true, $"dropout mask applied to layer {l}'s output"));
-        list.Add(new Buffer("_h", I(s.HiddenSize), true, false, "running hidden state [batch × H]"));
-        if (plan.IsLstm) list.Add(new Buffer("_c", I(s.HiddenSize), true, false, "running cell state [batch × H]"));
-        list.Add(new Buffer("_hProj", I(plan.GH), true, false, "recurrent projection of one step [batch × G·H]"));
-        if (plan.IsGruResetFirst) list.Add(new Buffer("_rh", I(s.HiddenSize), true, false, "r⊙h of one step [batch × H]"));
-        if (plan.HasHead) list.Add(new Buffer("_logProbs", I(s.OutputSize), false, false, "head log-probabilities [rows × OutputSize]"));
+            list.Add(new Buffer("_outputMaskL" + I(l), I(plan.LayerOutputSize), false, Need.Training, $"dropout mask applied to layer {l}'s output"));
+        list.Add(new Buffer("_h", I(s.HiddenSize), true, Need.Always, "running hidden state [batch × H]"));
+        if (plan.IsLstm) list.Add(new Buffer("_c", I(s.HiddenSize), true, Need.Always, "running cell state [batch × H]"));
+        list.Add(new Buffer("_hProj", I(plan.GH), true, Need.Always, "recurrent projection of one step [batch × G·H]"));
+        if (plan.IsGruResetFirst) list.Add(new Buffer("_rh", I(s.HiddenSize), true, Need.Always, "r⊙h of one step [batch × H]"));
+        if (plan.HasHead) list.Add(new Buffer("_logProbs", I(s.OutputSize), false, Need.Always, "head log-probabilities [rows × OutputSize]"));
         int widestInput = Math.Max(s.InputSize, plan.LayerOutputSize);
-        list.Add(new Buffer("_dOutput", I(plan.LayerOutputSize), false, true, "∂L/∂(current layer's output)"));
-        list.Add(new Buffer("_dInput", I(widestInput), false, true, "∂L/∂(current layer's input)"));
-        if (plan.IsGru) list.Add(new Buffer("_dHProj", I(plan.GH), false, true, "∂L/∂(recurrent projection) of every step"));
-        if (plan.HasHead) list.Add(new Buffer("_dLogits", I(s.OutputSize), false, true, "∂L/∂(head logits)"));
-        list.Add(new Buffer("_dh", I(s.HiddenSize), true, true, "∂L/∂h flowing back through time [batch × H]"));
-        if (plan.IsLstm) list.Add(new Buffer("_dc", I(s.HiddenSize), true, true, "∂L/∂c flowing back through time [batch × H]"));
-        if (plan.IsGru) list.Add(new Buffer("_dhDirect", I(s.HiddenSize), true, true, "z⊙∂L/∂h, the part of ∂L/∂h_{t−1} that bypasses W_hh"));
-        list.Add(new Buffer("_dStep", I(plan.GH), true, true, "∂L/∂(recurrent projection) of one step [batch × G·H]"));
-        list.Add(new Buffer("_dhPrev", I(s.HiddenSize), true, true, "∂L/∂h_{t−1} of one step [batch × H]"));
+        list.Add(new Buffer("_dOutput", I(plan.LayerOutputSize), false, Need.Training, "∂L/∂(current layer's output)"));
+        list.Add(new Buffer("_dInput", I(widestInput), false, Need.Training, "∂L/∂(current layer's input)"));
+        if (plan.IsGru) list.Add(new Buffer("_dHProj", I(plan.GH), false, Need.Training, "∂L/∂(recurrent projection) of every step"));
+        if (plan.HasHead) list.Add(new Buffer("_dLogits", I(s.OutputSize), false, Need.Training, "∂L/∂(head logits)"));
+        list.Add(new Buffer("_dh", I(s.HiddenSize), true, Need.Training, "∂L/∂h flowing back through time [batch × H]"));
+        if (plan.IsLstm) list.Add(new Buffer("_dc", I(s.HiddenSize), true, Need.Training, "∂L/∂c flowing back through time [batch × H]"));
+        if (plan.IsGru) list.Add(new Buffer("_dhDirect", I(s.HiddenSize), true, Need.Training, "z⊙∂L/∂h, the part of ∂L/∂h_{t−1} that bypasses W_hh"));
+        list.Add(new Buffer("_dStep", I(plan.GH), true, Need.Training, "∂L/∂(recurrent projection) of one step [batch × G·H]"));
+        list.Add(new Buffer("_dhPrev", I(s.HiddenSize), true, Need.Training, "∂L/∂h_{t−1} of one step [batch × H]"));
         return list;
     }
 
@@ -297,6 +307,7 @@ internal static class NetworkEmitter
         w.Line("private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads");
         w.Line("private int _rowCapacity, _batchCapacity, _batch, _steps;");
         w.Line("private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;");
+        if (buffers.Any(b => b.Need == Need.Copies)) w.Line("private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)");
         if (plan.Spec.Layers > 1) w.Line("private bool _layerDropped;");
         w.Line("private float _inputDropout, _layerDropout;");
         w.Line("private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);");
@@ -312,7 +323,16 @@ internal static class NetworkEmitter
         w.Line("public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed);");
         w.Line();
         WriteRecurrentThreads(w, plan);
-        w.Line("/// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>");
+        bool hasCopies = buffers.Any(b => b.Need == Need.Copies);
+        if (hasCopies)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference");
+            w.Line("/// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the");
+            w.Line("/// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.");
+            w.Line("/// </summary>");
+        }
+        else w.Line("/// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>");
         w.Line("/// <param name=\"batch\">Sequences in the batch.</param>");
         w.Line("/// <param name=\"steps\">Padded steps per sequence.</param>");
         w.Line("/// <param name=\"training\">Include what <see cref=\"Backward\"/> needs.</param>");
@@ -322,24 +342,26 @@ internal static class NetworkEmitter
             foreach (Buffer b in buffers)
             {
                 string line = Inv($"floats += (long){b.PerRow} * {(b.PerBatchRow ? "batch" : "rows")}; // {b.Field}");
-                w.Line(b.TrainingOnly ? "if (training) " + line : line);
+                w.Line(b.Need == Need.Always ? line : "if (training) " + line);
             }
             w.Line("return floats * sizeof(float);");
         }
         w.Line();
-        using (w.Block("private void EnsureWorkspace(int batch, int steps, bool training)"))
+        if (hasCopies) w.Line("// copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).");
+        using (w.Block(hasCopies ? "private void EnsureWorkspace(int batch, int steps, bool training, bool copies)" : "private void EnsureWorkspace(int batch, int steps, bool training)"))
         {
             w.Line("int rows = batch * steps;");
-            w.Line("bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity);");
+            w.Line("bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity)" + (hasCopies ? " || (copies && !_hasCopyCapacity);" : ";"));
             w.Line("if (!grow) return;");
             w.Line("_rowCapacity = global::System.Math.Max(rows, _rowCapacity);");
             w.Line("_batchCapacity = global::System.Math.Max(batch, _batchCapacity);");
             w.Line("_hasTrainingCapacity |= training;");
+            if (hasCopies) w.Line("_hasCopyCapacity |= copies;");
             w.Line("rows = _rowCapacity; batch = _batchCapacity;");
             foreach (Buffer b in buffers)
             {
                 string alloc = Inv($"{b.Field} = new float[{b.PerRow} * {(b.PerBatchRow ? "batch" : "rows")}];");
-                w.Line(b.TrainingOnly ? "if (_hasTrainingCapacity) " + alloc : alloc);
+                w.Line(b.Need switch { Need.Training => "if (_hasTrainingCapacity) " + alloc, Need.Copies => "if (_hasCopyCapacity) " + alloc, _ => alloc });
             }
             w.Line("_lengths = new int[batch];");
             if (plan.HasEmbedding) w.Line("_tokens = new int[rows];");
@@ -432,15 +454,10 @@ internal static class NetworkEmitter
                 w.Line(Inv($"{Args}.CheckOptional(finalCell.Length, stateLength, \"finalCell\", \"[StateCount, batch, HiddenSize]\");"));
                 w.Line(Inv($"{Args}.CheckOptional(initialCell.Length, stateLength, \"initialCell\", \"[StateCount, batch, HiddenSize]\");"));
             }
-            w.Line("EnsureWorkspace(batch, steps, training);");
-            w.Line("_batch = batch; _steps = steps; _hasTrainingState = false;");
-            w.Line("lengths.CopyTo(_lengths);");
-            if (plan.HasEmbedding) w.Line("tokens.CopyTo(_tokens);");
-            w.Line();
             // Inference needs no copies of its own: padded positions of the caller's input only reach gate rows that no
             // step reads, and the last layer can write the caller's output (when the two do not share memory). Training
             // keeps zero-padded copies (backward reads them after the caller's spans are gone).
-            bool readsCaller = !plan.HasEmbedding, writesCaller = !plan.HasHead;
+            bool readsCaller = ReadsCallerInputs(plan), writesCaller = WritesCallerOutput(plan);
             if (readsCaller || writesCaller)
             {
                 string what = readsCaller && writesCaller ? "layer 0 reads the caller's inputs, the last layer writes the caller's output"
@@ -451,8 +468,12 @@ internal static class NetworkEmitter
                 string reads = readsCaller ? Inv($" && {Args}.SharesNoMemory(inputs, {(writesCaller ? "output, " : "")}finalHidden, finalCell)") : "";
                 string writes = writesCaller ? Inv($" && {Args}.SharesNoMemory(output, initialHidden, initialCell)") : "";
                 w.Line("bool inPlace = !training" + reads + writes + "; // " + what);
-                w.Line();
             }
+            w.Line(readsCaller || writesCaller ? "EnsureWorkspace(batch, steps, training, copies: !inPlace);" : "EnsureWorkspace(batch, steps, training);");
+            w.Line("_batch = batch; _steps = steps; _hasTrainingState = false;");
+            w.Line("lengths.CopyTo(_lengths);");
+            if (plan.HasEmbedding) w.Line("tokens.CopyTo(_tokens);");
+            w.Line();
             w.Line("_inputDropped = training && _inputDropout > 0f;");
             w.Line("// Layer-0 input" + (plan.HasEmbedding ? ", zero at padded positions: embedding rows looked up by token id." : ": the caller's, or a copy that is zero at padded positions."));
             if (readsCaller) w.Line(Inv($"{RoSpan} input0;"));
@@ -1102,7 +1123,7 @@ internal static class NetworkEmitter
         {
             w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {InputName(plan)}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{InputName(plan)}\"{LayoutArgument(plan)});"));
             w.Line("int rows = lengths.Length * steps;");
-            w.Line("EnsureWorkspace(lengths.Length, steps, training: true);");
+            w.Line(ReadsCallerInputs(plan) || WritesCallerOutput(plan) ? "EnsureWorkspace(lengths.Length, steps, training: true, copies: true);" : "EnsureWorkspace(lengths.Length, steps, training: true);");
             w.Line("if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }");
             w.Line(Inv($"{Span} output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);"));
             w.Line("global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind" + LayoutArgument(plan) + ");");

@@ -213,6 +213,7 @@ namespace Demo
             private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
             private int _rowCapacity, _batchCapacity, _batch, _steps;
             private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
+            private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)
             private bool _layerDropped;
             private float _inputDropout, _layerDropout;
             private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);
@@ -238,14 +239,18 @@ namespace Demo
             /// <exception cref="global::System.ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
             public int RecurrentThreads { get => _recurrent.Threads; set => _recurrent.Threads = value; }
 
-            /// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>
+            /// <summary>
+            /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
+            /// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the
+            /// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.
+            /// </summary>
             /// <param name="batch">Sequences in the batch.</param>
             /// <param name="steps">Padded steps per sequence.</param>
             /// <param name="training">Include what <see cref="Backward"/> needs.</param>
             public static long WorkspaceBytes(int batch, int steps, bool training)
             {
                 long rows = (long)batch * steps, floats = 0;
-                floats += (long)4 * rows; // _input
+                if (training) floats += (long)4 * rows; // _input
                 floats += (long)10 * rows; // _outputL0
                 floats += (long)10 * rows; // _outputL1
                 floats += (long)10 * rows; // _gatesL0
@@ -266,16 +271,18 @@ namespace Demo
                 return floats * sizeof(float);
             }
 
-            private void EnsureWorkspace(int batch, int steps, bool training)
+            // copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).
+            private void EnsureWorkspace(int batch, int steps, bool training, bool copies)
             {
                 int rows = batch * steps;
-                bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity);
+                bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity) || (copies && !_hasCopyCapacity);
                 if (!grow) return;
                 _rowCapacity = global::System.Math.Max(rows, _rowCapacity);
                 _batchCapacity = global::System.Math.Max(batch, _batchCapacity);
                 _hasTrainingCapacity |= training;
+                _hasCopyCapacity |= copies;
                 rows = _rowCapacity; batch = _batchCapacity;
-                _input = new float[4 * rows];
+                if (_hasCopyCapacity) _input = new float[4 * rows];
                 _outputL0 = new float[10 * rows];
                 _outputL1 = new float[10 * rows];
                 _gatesL0 = new float[10 * rows];
@@ -326,11 +333,10 @@ namespace Demo
                 long stateLength = (long)StateCount * batch * HiddenSize;
                 global::RnnGen.NetworkArguments.CheckOptional(finalHidden.Length, stateLength, "finalHidden", "[StateCount, batch, HiddenSize]");
                 global::RnnGen.NetworkArguments.CheckOptional(initialHidden.Length, stateLength, "initialHidden", "[StateCount, batch, HiddenSize]");
-                EnsureWorkspace(batch, steps, training);
+                bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, finalHidden, finalCell); // layer 0 reads the caller's inputs
+                EnsureWorkspace(batch, steps, training, copies: !inPlace);
                 _batch = batch; _steps = steps; _hasTrainingState = false;
                 lengths.CopyTo(_lengths);
-
-                bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, finalHidden, finalCell); // layer 0 reads the caller's inputs
 
                 _inputDropped = training && _inputDropout > 0f;
                 // Layer-0 input: the caller's, or a copy that is zero at padded positions.
@@ -782,7 +788,7 @@ namespace Demo
             {
                 int steps = global::RnnGen.NetworkArguments.CheckBatch(lengths, inputs.Length, InputSize, "inputs");
                 int rows = lengths.Length * steps;
-                EnsureWorkspace(lengths.Length, steps, training: true);
+                EnsureWorkspace(lengths.Length, steps, training: true, copies: true);
                 if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }
                 global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
                 global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);

@@ -120,6 +120,35 @@ public class RuntimeContractTests
         Assert.All(output, v => Assert.True(float.IsFinite(v) && v <= 0f)); // log-probabilities of the last step
     }
 
+    // Inference works on the caller's spans, so its workspace holds no copy of the inputs or of the last
+    // layer's output: a fresh network's first Forward allocates WorkspaceBytes(…, training: false) (plus array
+    // headers and the lengths), and only a call whose output shares memory with its inputs adds the copies.
+    [Fact]
+    public void InferenceAllocatesItsWorkspace_AndTheCopiesOnlyWhenSpansShareMemory()
+    {
+        const int batch = 5, steps = 6, I = LstmI5H7L2BiDense.InputSize, W = LstmI5H7L2BiDense.StepOutputSize;
+        var net = new LstmI5H7L2BiDense(1);
+        var inputs = new float[batch * steps * I];
+        new SeededRandom(2).FillUniform(inputs, -1, 1);
+        int[] lengths = [6, 3, 5, 1, 6];
+        var output = new float[batch * steps * W];
+        long workspace = LstmI5H7L2BiDense.WorkspaceBytes(batch, steps, training: false);
+        new LstmI5H7L2BiDense(2).Forward(inputs, lengths, new float[output.Length]); // the kernels' per-thread packing buffers
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        net.Forward(inputs, lengths, output);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, workspace, workspace + 2048);
+
+        // The growth reallocates the workspace together with the copies: rows × (I + W) floats more.
+        long copies = (long)batch * steps * (I + W) * sizeof(float);
+        var shared = new float[Math.Max(inputs.Length, output.Length)];
+        inputs.CopyTo(shared, 0);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        net.Forward(shared.AsSpan(0, inputs.Length), lengths, shared.AsSpan(0, output.Length));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, workspace + copies, workspace + copies + 2048);
+        Assert.Equal(output, shared.AsSpan(0, output.Length).ToArray());
+    }
+
     [Fact]
     public void WorkspaceBytesGrowLinearlyInStepsAndBatch()
     {
