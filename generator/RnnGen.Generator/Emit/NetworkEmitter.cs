@@ -270,7 +270,7 @@ internal static class NetworkEmitter
                 list.Add(new Buffer("_cell" + sx, I(s.HiddenSize), false, Need.Training, $"{layer.Title}: cell state after each step"));
                 list.Add(new Buffer("_cellInitial" + sx, I(s.HiddenSize), true, Need.Training, $"{layer.Title}: cell state entering the first step [batch × H] (later steps read the previous step's in _cell)"));
             }
-            if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, Need.Always, plan.IsGruResetFirst ? $"{layer.Title}: r⊙h of each step" : $"{layer.Title}: W_hn·h + b_hn of each step"));
+            if (plan.IsGru) list.Add(new Buffer("_hn" + sx, I(s.HiddenSize), false, Need.Training, plan.IsGruResetFirst ? $"{layer.Title}: r⊙h of each step" : $"{layer.Title}: W_hn·h + b_hn of each step"));
         }
         list.Add(new Buffer("_inputMask", I(s.InputSize), false, Need.Training, "dropout mask of the layer-0 input"));
         for (int l = 0; l + 1 < s.Layers; l++)
@@ -326,10 +326,14 @@ internal static class NetworkEmitter
         bool hasCopies = buffers.Any(b => b.Need == Need.Copies);
         if (hasCopies)
         {
+            // The copies an inference call makes when it cannot work on the caller's spans (see Run's inPlace).
+            bool reads = ReadsCallerInputs(plan), writes = WritesCallerOutput(plan);
+            string when = reads && writes ? "the inputs share memory with the output or a final state, or the output with an initial state"
+                : reads ? "the inputs share memory with a final state" : "the output shares memory with an initial state";
+            string extra = reads && writes ? "InputSize + StepOutputSize" : reads ? "InputSize" : "StepOutputSize";
             w.Line("/// <summary>");
             w.Line("/// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference");
-            w.Line("/// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the");
-            w.Line("/// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.");
+            w.Line(Inv($"/// works on the caller's spans; a call where {when} also copies them: batch · steps · ({extra}) floats more."));
             w.Line("/// </summary>");
         }
         else w.Line("/// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>");
@@ -695,7 +699,7 @@ internal static class NetworkEmitter
             w.Line(Inv($"{Span} hb = h.Slice(b * {h}, {h});"));
             w.Line(Inv($"{Span} g = gates.Slice(row * {gh}, {gh});"));
             w.Line(Inv($"if (training) hb.CopyTo(_hPrev{sx}.AsSpan(row * {h}, {h}));"));
-            w.Line(Inv($"rh.Slice(b * {h}, {h}).CopyTo(_hn{sx}.AsSpan(row * {h}, {h}));"));
+            w.Line(Inv($"if (training) rh.Slice(b * {h}, {h}).CopyTo(_hn{sx}.AsSpan(row * {h}, {h})); // backward's W_hn gradient reads r⊙h"));
             w.Line(Inv($"{K}GruResetFirstCell.ForwardCandidate(hb, g, g, hProjN.Slice(b * {h}, {h}), hb);"));
             w.Line(Inv($"hb.CopyTo(output.Slice(row * {outW} + {outOffset}, {h}));"));
         }
@@ -1123,10 +1127,10 @@ internal static class NetworkEmitter
         {
             w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {InputName(plan)}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{InputName(plan)}\"{LayoutArgument(plan)});"));
             w.Line("int rows = lengths.Length * steps;");
-            w.Line(ReadsCallerInputs(plan) || WritesCallerOutput(plan) ? "EnsureWorkspace(lengths.Length, steps, training: true, copies: true);" : "EnsureWorkspace(lengths.Length, steps, training: true);");
-            w.Line("if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }");
-            w.Line(Inv($"{Span} output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);"));
+            w.Line("// The targets are checked before anything changes; Run checks the rest before it sizes the workspace.");
             w.Line("global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind" + LayoutArgument(plan) + ");");
+            w.Line("if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }");
+            w.Line(Inv($"{Span} output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);"));
             w.Line(Inv($"Run({InputName(plan)}, lengths, output, state, state, {(plan.IsLstm ? "cellState, cellState" : "default, default")}, training: true);"));
             w.Line("global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale" + LayoutArgument(plan) + ");");
             w.Line("Backward(dOutput);");

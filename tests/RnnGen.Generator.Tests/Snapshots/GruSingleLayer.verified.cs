@@ -182,8 +182,7 @@ namespace Demo.Sensors
 
         /// <summary>
         /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
-        /// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the
-        /// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.
+        /// works on the caller's spans; a call where the inputs share memory with the output or a final state, or the output with an initial state also copies them: batch · steps · (InputSize + StepOutputSize) floats more.
         /// </summary>
         /// <param name="batch">Sequences in the batch.</param>
         /// <param name="steps">Padded steps per sequence.</param>
@@ -195,7 +194,7 @@ namespace Demo.Sensors
             if (training) floats += (long)24 * rows; // _outputL0
             floats += (long)72 * rows; // _gatesL0
             if (training) floats += (long)24 * rows; // _hPrevL0
-            floats += (long)24 * rows; // _hnL0
+            if (training) floats += (long)24 * rows; // _hnL0
             if (training) floats += (long)8 * rows; // _inputMask
             floats += (long)24 * batch; // _h
             floats += (long)72 * batch; // _hProj
@@ -224,7 +223,7 @@ namespace Demo.Sensors
             if (_hasCopyCapacity) _outputL0 = new float[24 * rows];
             _gatesL0 = new float[72 * rows];
             if (_hasTrainingCapacity) _hPrevL0 = new float[24 * rows];
-            _hnL0 = new float[24 * rows];
+            if (_hasTrainingCapacity) _hnL0 = new float[24 * rows];
             if (_hasTrainingCapacity) _inputMask = new float[8 * rows];
             _h = new float[24 * batch];
             _hProj = new float[72 * batch];

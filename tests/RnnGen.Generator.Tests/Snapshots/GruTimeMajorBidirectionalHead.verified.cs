@@ -239,8 +239,7 @@ namespace Demo.Speech
 
         /// <summary>
         /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
-        /// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the
-        /// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.
+        /// works on the caller's spans; a call where the inputs share memory with a final state also copies them: batch · steps · (InputSize) floats more.
         /// </summary>
         /// <param name="batch">Sequences in the batch.</param>
         /// <param name="steps">Padded steps per sequence.</param>
@@ -252,10 +251,10 @@ namespace Demo.Speech
             floats += (long)40 * rows; // _outputL0
             floats += (long)60 * rows; // _gatesL0
             if (training) floats += (long)20 * rows; // _hPrevL0
-            floats += (long)20 * rows; // _hnL0
+            if (training) floats += (long)20 * rows; // _hnL0
             floats += (long)60 * rows; // _gatesL0Reverse
             if (training) floats += (long)20 * rows; // _hPrevL0Reverse
-            floats += (long)20 * rows; // _hnL0Reverse
+            if (training) floats += (long)20 * rows; // _hnL0Reverse
             if (training) floats += (long)12 * rows; // _inputMask
             floats += (long)20 * batch; // _h
             floats += (long)60 * batch; // _hProj
@@ -286,10 +285,10 @@ namespace Demo.Speech
             _outputL0 = new float[40 * rows];
             _gatesL0 = new float[60 * rows];
             if (_hasTrainingCapacity) _hPrevL0 = new float[20 * rows];
-            _hnL0 = new float[20 * rows];
+            if (_hasTrainingCapacity) _hnL0 = new float[20 * rows];
             _gatesL0Reverse = new float[60 * rows];
             if (_hasTrainingCapacity) _hPrevL0Reverse = new float[20 * rows];
-            _hnL0Reverse = new float[20 * rows];
+            if (_hasTrainingCapacity) _hnL0Reverse = new float[20 * rows];
             if (_hasTrainingCapacity) _inputMask = new float[12 * rows];
             _h = new float[20 * batch];
             _hProj = new float[60 * batch];
@@ -693,10 +692,10 @@ namespace Demo.Speech
         {
             int steps = global::RnnGen.NetworkArguments.CheckBatch(lengths, inputs.Length, InputSize, "inputs", global::RnnGen.SequenceLayout.TimeMajor);
             int rows = lengths.Length * steps;
-            EnsureWorkspace(lengths.Length, steps, training: true, copies: true);
-            if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }
-            global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
+            // The targets are checked before anything changes; Run checks the rest before it sizes the workspace.
             global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind, global::RnnGen.SequenceLayout.TimeMajor);
+            if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }
+            global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
             Run(inputs, lengths, output, state, state, default, default, training: true);
             global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale, global::RnnGen.SequenceLayout.TimeMajor);
             Backward(dOutput);

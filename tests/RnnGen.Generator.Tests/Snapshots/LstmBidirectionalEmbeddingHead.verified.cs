@@ -1119,10 +1119,10 @@ namespace Demo.Tagging
         {
             int steps = global::RnnGen.NetworkArguments.CheckBatch(lengths, tokens.Length, 1, "tokens");
             int rows = lengths.Length * steps;
-            EnsureWorkspace(lengths.Length, steps, training: true);
-            if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }
-            global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
+            // The targets are checked before anything changes; Run checks the rest before it sizes the workspace.
             global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);
+            if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }
+            global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
             Run(tokens, lengths, output, state, state, cellState, cellState, training: true);
             global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale);
             Backward(dOutput);

@@ -241,8 +241,7 @@ namespace Demo
 
             /// <summary>
             /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
-            /// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the
-            /// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.
+            /// works on the caller's spans; a call where the inputs share memory with a final state also copies them: batch · steps · (InputSize) floats more.
             /// </summary>
             /// <param name="batch">Sequences in the batch.</param>
             /// <param name="steps">Padded steps per sequence.</param>
@@ -788,10 +787,10 @@ namespace Demo
             {
                 int steps = global::RnnGen.NetworkArguments.CheckBatch(lengths, inputs.Length, InputSize, "inputs");
                 int rows = lengths.Length * steps;
-                EnsureWorkspace(lengths.Length, steps, training: true, copies: true);
-                if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[_rowCapacity * OutputSize]; _lossGradient = new float[_rowCapacity * OutputSize]; }
-                global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
+                // The targets are checked before anything changes; Run checks the rest before it sizes the workspace.
                 global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);
+                if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }
+                global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
                 Run(inputs, lengths, output, state, state, default, default, training: true);
                 global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale);
                 Backward(dOutput);

@@ -1186,8 +1186,7 @@ namespace Demo.Dates
 
             /// <summary>
             /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
-            /// works on the caller's spans in place; one whose output or state spans share memory with its inputs needs the
-            /// copies that training keeps as well, as many bytes as <c>training: true</c> counts at most.
+            /// works on the caller's spans; a call where the output shares memory with an initial state also copies them: batch · steps · (StepOutputSize) floats more.
             /// </summary>
             /// <param name="batch">Sequences in the batch.</param>
             /// <param name="steps">Padded steps per sequence.</param>
@@ -1199,10 +1198,10 @@ namespace Demo.Dates
                 if (training) floats += (long)256 * rows; // _outputL0
                 floats += (long)384 * rows; // _gatesL0
                 if (training) floats += (long)128 * rows; // _hPrevL0
-                floats += (long)128 * rows; // _hnL0
+                if (training) floats += (long)128 * rows; // _hnL0
                 floats += (long)384 * rows; // _gatesL0Reverse
                 if (training) floats += (long)128 * rows; // _hPrevL0Reverse
-                floats += (long)128 * rows; // _hnL0Reverse
+                if (training) floats += (long)128 * rows; // _hnL0Reverse
                 if (training) floats += (long)32 * rows; // _inputMask
                 floats += (long)128 * batch; // _h
                 floats += (long)384 * batch; // _hProj
@@ -1231,10 +1230,10 @@ namespace Demo.Dates
                 if (_hasCopyCapacity) _outputL0 = new float[256 * rows];
                 _gatesL0 = new float[384 * rows];
                 if (_hasTrainingCapacity) _hPrevL0 = new float[128 * rows];
-                _hnL0 = new float[128 * rows];
+                if (_hasTrainingCapacity) _hnL0 = new float[128 * rows];
                 _gatesL0Reverse = new float[384 * rows];
                 if (_hasTrainingCapacity) _hPrevL0Reverse = new float[128 * rows];
-                _hnL0Reverse = new float[128 * rows];
+                if (_hasTrainingCapacity) _hnL0Reverse = new float[128 * rows];
                 if (_hasTrainingCapacity) _inputMask = new float[32 * rows];
                 _h = new float[128 * batch];
                 _hProj = new float[384 * batch];
