@@ -252,10 +252,6 @@ public sealed class Seq2SeqDecodingTests
             net.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 4, output, lengths, MaxLength, 1f, attention, scores);
         }
         All();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        All();
-        All();
-        long after = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(0, after - before);
+        Assert.Equal(0, SteadyState.Allocated(() => { All(); All(); }));
     }
 }
