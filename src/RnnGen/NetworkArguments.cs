@@ -96,8 +96,9 @@ public static class NetworkArguments
 
     /// <summary>
     /// Whether <paramref name="span"/> shares no memory with any of the others (empty spans share none).
-    /// Inference reads the caller's inputs and writes the caller's output in place only when they share no
-    /// memory with each other or with the state tensors read or written between the two.
+    /// Generated inference reads the caller's inputs in place only when they share none with the output or the
+    /// final states, and writes the caller's output in place only when it shares none with the initial or final
+    /// states; otherwise it works on copies.
     /// </summary>
     public static bool SharesNoMemory(ReadOnlySpan<float> span, ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> third = default) =>
         !span.Overlaps(first) && !span.Overlaps(second) && !span.Overlaps(third);

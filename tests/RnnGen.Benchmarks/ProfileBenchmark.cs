@@ -15,7 +15,9 @@ namespace RnnGen.Benchmarks;
 /// (see the emitted <c>ForwardL0</c>/<c>BackwardL0</c>) is replayed alone with the same runtime
 /// kernels, the same shapes and the same call pattern, and timed; the whole call is timed through the
 /// generated class; "rest" is the difference (copies, clears, argument checks, loop overhead).
-/// One thread (batch 1 also shows its recurrent loop on two).
+/// One thread (batch 1 also shows its recurrent loop on two). One difference on purpose: the replayed
+/// backward cell writes the gate gradients to a buffer of their own, where the generated backward writes
+/// them over the gate activations, so that every repetition reads the same activations.
 /// </summary>
 internal static class ProfileBenchmark
 {

@@ -8,7 +8,8 @@ public static class SteadyState
     /// <summary>
     /// Bytes this thread allocates while <paramref name="body"/> runs, in the cleanest of up to three rounds.
     /// The runtime may allocate on the calling thread while tiered compilation swaps in optimized code in the
-    /// middle of a round; code that allocates by itself does so in every round, so it still shows.
+    /// middle of a round. Code that allocates on every run shows in every round; an allocation made once
+    /// (a buffer grown on first use) may hide, as it should: it is not steady state.
     /// </summary>
     public static long Allocated(Action body)
     {

@@ -328,8 +328,8 @@ internal static class NetworkEmitter
         {
             // The copies an inference call makes when it cannot work on the caller's spans (see Run's inPlace).
             bool reads = ReadsCallerInputs(plan), writes = WritesCallerOutput(plan);
-            string when = reads && writes ? "the inputs share memory with the output or a final state, or the output with an initial state"
-                : reads ? "the inputs share memory with a final state" : "the output shares memory with an initial state";
+            string when = reads && writes ? "the inputs share memory with the output or a final state, or the output with a state"
+                : reads ? "the inputs share memory with a final state" : "the output shares memory with a state";
             string extra = reads && writes ? "InputSize + StepOutputSize" : reads ? "InputSize" : "StepOutputSize";
             w.Line("/// <summary>");
             w.Line("/// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference");
@@ -468,9 +468,10 @@ internal static class NetworkEmitter
                     : readsCaller ? "layer 0 reads the caller's inputs" : "the last layer writes the caller's output";
                 // Reading the caller's inputs in place needs them untouched until the last direction of layer 0 has read
                 // them (no output or final state written over them); writing the output in place needs the initial states
-                // intact until the last layer has read them.
+                // intact until the last layer has read them, and no final state written over it (with the copies, the
+                // output is written last).
                 string reads = readsCaller ? Inv($" && {Args}.SharesNoMemory(inputs, {(writesCaller ? "output, " : "")}finalHidden, finalCell)") : "";
-                string writes = writesCaller ? Inv($" && {Args}.SharesNoMemory(output, initialHidden, initialCell)") : "";
+                string writes = writesCaller ? Inv($" && {Args}.SharesNoMemory(output, initialHidden, initialCell) && {Args}.SharesNoMemory(output, finalHidden, finalCell)") : "";
                 w.Line("bool inPlace = !training" + reads + writes + "; // " + what);
             }
             w.Line(readsCaller || writesCaller ? "EnsureWorkspace(batch, steps, training, copies: !inPlace);" : "EnsureWorkspace(batch, steps, training);");

@@ -182,7 +182,7 @@ namespace Demo.Sensors
 
         /// <summary>
         /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
-        /// works on the caller's spans; a call where the inputs share memory with the output or a final state, or the output with an initial state also copies them: batch · steps · (InputSize + StepOutputSize) floats more.
+        /// works on the caller's spans; a call where the inputs share memory with the output or a final state, or the output with a state also copies them: batch · steps · (InputSize + StepOutputSize) floats more.
         /// </summary>
         /// <param name="batch">Sequences in the batch.</param>
         /// <param name="steps">Padded steps per sequence.</param>
@@ -267,7 +267,7 @@ namespace Demo.Sensors
             long stateLength = (long)StateCount * batch * HiddenSize;
             global::RnnGen.NetworkArguments.CheckOptional(finalHidden.Length, stateLength, "finalHidden", "[StateCount, batch, HiddenSize]");
             global::RnnGen.NetworkArguments.CheckOptional(initialHidden.Length, stateLength, "initialHidden", "[StateCount, batch, HiddenSize]");
-            bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, output, finalHidden, finalCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell); // layer 0 reads the caller's inputs, the last layer writes the caller's output
+            bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, output, finalHidden, finalCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, finalHidden, finalCell); // layer 0 reads the caller's inputs, the last layer writes the caller's output
             EnsureWorkspace(batch, steps, training, copies: !inPlace);
             _batch = batch; _steps = steps; _hasTrainingState = false;
             lengths.CopyTo(_lengths);

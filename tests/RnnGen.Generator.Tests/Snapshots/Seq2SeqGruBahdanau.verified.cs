@@ -1186,7 +1186,7 @@ namespace Demo.Dates
 
             /// <summary>
             /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
-            /// works on the caller's spans; a call where the output shares memory with an initial state also copies them: batch · steps · (StepOutputSize) floats more.
+            /// works on the caller's spans; a call where the output shares memory with a state also copies them: batch · steps · (StepOutputSize) floats more.
             /// </summary>
             /// <param name="batch">Sequences in the batch.</param>
             /// <param name="steps">Padded steps per sequence.</param>
@@ -1279,7 +1279,7 @@ namespace Demo.Dates
                 long stateLength = (long)StateCount * batch * HiddenSize;
                 global::RnnGen.NetworkArguments.CheckOptional(finalHidden.Length, stateLength, "finalHidden", "[StateCount, batch, HiddenSize]");
                 global::RnnGen.NetworkArguments.CheckOptional(initialHidden.Length, stateLength, "initialHidden", "[StateCount, batch, HiddenSize]");
-                bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell); // the last layer writes the caller's output
+                bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, finalHidden, finalCell); // the last layer writes the caller's output
                 EnsureWorkspace(batch, steps, training, copies: !inPlace);
                 _batch = batch; _steps = steps; _hasTrainingState = false;
                 lengths.CopyTo(_lengths);

@@ -94,6 +94,11 @@ public class ForwardTests
             net.Forward(zeroPadded, data.Tokens, data.Lengths, outputAndState.AsSpan(0, outputLength), default, outputAndState.AsSpan(0, stateLength), default, default, false);
             Assert.Equal(withState.Select(BitConverter.SingleToInt32Bits), outputAndState.Take(outputLength).Select(BitConverter.SingleToInt32Bits));
 
+            // A final state that shares memory with the output: the output is written last, as with the copies.
+            var outputOverState = new float[Math.Max(outputLength, stateLength)];
+            net.Forward(zeroPadded, data.Tokens, data.Lengths, outputOverState.AsSpan(0, outputLength), outputOverState.AsSpan(0, stateLength), h0, default, default, false);
+            Assert.Equal(withState.Select(BitConverter.SingleToInt32Bits), outputOverState.Take(outputLength).Select(BitConverter.SingleToInt32Bits));
+
             if (cfg.HasEmbedding) continue; // token ids and float outputs cannot share memory
             var shared = new float[Math.Max(zeroPadded.Length, outputLength)];
             zeroPadded.CopyTo(shared, 0);
