@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using RnnGen.IO.Onnx;
+using RnnGen.IO.Onnx.Proto;
 using Xunit;
 
 namespace RnnGen.Tests.IO;
@@ -79,6 +80,30 @@ public class OnnxTensorFileTests
             File.Delete(path);
         }
         Assert.Throws<ArgumentException>(() => OnnxTensor.FromFloats("bad", [2, 2], [1f]));
+    }
+
+    // Integer tensors may keep their elements in int32_data / int64_data instead of raw_data; both forms decode
+    // alike, and a count that disagrees with the dimensions, or both forms at once, is refused by name.
+    [Fact]
+    public void IntegerTensors_ReadTypedFieldsAndRawData_Alike()
+    {
+        var typed32 = new TensorProto { Name = "lens", DataType = (int)OnnxElementType.Int32 };
+        typed32.Dims.Add(3);
+        typed32.Int32Data.AddRange([4, -2, int.MaxValue]);
+        Assert.Equal([4, -2, int.MaxValue], OnnxTensor.FromProto(typed32, "lens").ToInt32Array());
+        var raw32 = new TensorProto { Name = "lens", DataType = (int)OnnxElementType.Int32, RawData = TensorData.Raw([4, -2, int.MaxValue]) };
+        raw32.Dims.Add(3);
+        Assert.Equal([4, -2, int.MaxValue], OnnxTensor.FromProto(raw32, "lens").ToInt32Array());
+
+        var typed64 = new TensorProto { Name = "ids", DataType = (int)OnnxElementType.Int64 };
+        typed64.Dims.Add(2);
+        typed64.Int64Data.AddRange([1L << 40, -7L]);
+        Assert.Equal([1L << 40, -7L], OnnxTensor.FromProto(typed64, "ids").ToInt64Array());
+
+        typed64.Int64Data.Add(3L);
+        Assert.Contains("int64_data", Assert.Throws<OnnxFormatException>(() => OnnxTensor.FromProto(typed64, "ids")).Message);
+        raw32.Int32Data.Add(1);
+        Assert.Throws<OnnxFormatException>(() => OnnxTensor.FromProto(raw32, "lens"));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using Google.Protobuf.Collections;
 using RnnGen.IO.Onnx.Proto;
 
 namespace RnnGen.IO.Onnx;
@@ -192,51 +194,30 @@ internal static class TensorData
     {
         if (proto.DataType != (int)TensorProto.Types.DataType.Float)
             throw new OnnxFormatException($"{what} has data type {TypeName(proto.DataType)}; FLOAT is required.");
-        CheckOneStorage(proto, proto.FloatData.Count, what);
-        if (!proto.RawData.IsEmpty)
-        {
-            ReadOnlySpan<byte> raw = CheckRaw(proto, count, sizeof(float), what);
-            var values = new float[count];
-            if (BitConverter.IsLittleEndian) raw.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-            else for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4));
-            return values;
-        }
-        CheckCount(proto.FloatData.Count, count, "float_data", what);
-        var result = new float[count];
-        proto.FloatData.CopyTo(result, 0);
-        return result;
+        return Elements(proto, count, proto.FloatData, "float_data", what);
     }
 
-    public static int[] Int32s(TensorProto proto, int count, string what)
-    {
-        CheckOneStorage(proto, proto.Int32Data.Count, what);
-        if (!proto.RawData.IsEmpty)
-        {
-            ReadOnlySpan<byte> raw = CheckRaw(proto, count, sizeof(int), what);
-            var values = new int[count];
-            for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(i * 4));
-            return values;
-        }
-        CheckCount(proto.Int32Data.Count, count, "int32_data", what);
-        var result = new int[count];
-        proto.Int32Data.CopyTo(result, 0);
-        return result;
-    }
+    public static int[] Int32s(TensorProto proto, int count, string what) => Elements(proto, count, proto.Int32Data, "int32_data", what);
 
-    public static long[] Int64s(TensorProto proto, int count, string what)
+    public static long[] Int64s(TensorProto proto, int count, string what) => Elements(proto, count, proto.Int64Data, "int64_data", what);
+
+    // The elements from raw_data (little-endian) or from the typed field, whichever the tensor uses.
+    private static T[] Elements<T>(TensorProto proto, int count, RepeatedField<T> typed, string field, string what) where T : unmanaged
     {
-        CheckOneStorage(proto, proto.Int64Data.Count, what);
+        CheckOneStorage(proto, typed.Count, what);
+        var values = new T[count];
         if (!proto.RawData.IsEmpty)
         {
-            ReadOnlySpan<byte> raw = CheckRaw(proto, count, sizeof(long), what);
-            var values = new long[count];
-            for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * 8));
+            int size = Unsafe.SizeOf<T>();
+            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            CheckRaw(proto, count, size, what).CopyTo(bytes);
+            if (!BitConverter.IsLittleEndian)
+                for (int i = 0; i < count; i++) bytes.Slice(i * size, size).Reverse();
             return values;
         }
-        CheckCount(proto.Int64Data.Count, count, "int64_data", what);
-        var result = new long[count];
-        proto.Int64Data.CopyTo(result, 0);
-        return result;
+        CheckCount(typed.Count, count, field, what);
+        typed.CopyTo(values, 0);
+        return values;
     }
 
     public static ByteString Raw(ReadOnlySpan<float> values)
