@@ -305,9 +305,8 @@ internal static class NetworkEmitter
         w.Line(Inv($"private readonly float[] _packedWeight = new float[global::System.Math.Max({K}Gemm.PackedLength({plan.GH}, {plan.H}), {K}Gemm.PackedLength({plan.H}, {plan.GH}))];"));
         if (plan.HasEmbedding) w.Line("private int[] _tokens = global::System.Array.Empty<int>();");
         w.Line("private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads");
-        w.Line("private int _rowCapacity, _batchCapacity, _batch, _steps;");
-        w.Line("private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;");
-        if (buffers.Any(b => b.Need == Need.Copies)) w.Line("private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)");
+        w.Line("private int _batch, _steps;");
+        w.Line("private bool _hasTrainingState, _inputDropped;");
         if (plan.Spec.Layers > 1) w.Line("private bool _layerDropped;");
         w.Line("private float _inputDropout, _layerDropout;");
         w.Line("private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);");
@@ -351,24 +350,18 @@ internal static class NetworkEmitter
             w.Line("return floats * sizeof(float);");
         }
         w.Line();
+        w.Line("// Each buffer the call needs grows to its size if it is smaller (Workspace.Grow): calls of sizes seen before allocate nothing.");
         if (hasCopies) w.Line("// copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).");
         using (w.Block(hasCopies ? "private void EnsureWorkspace(int batch, int steps, bool training, bool copies)" : "private void EnsureWorkspace(int batch, int steps, bool training)"))
         {
-            w.Line("int rows = batch * steps;");
-            w.Line("bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity)" + (hasCopies ? " || (copies && !_hasCopyCapacity);" : ";"));
-            w.Line("if (!grow) return;");
-            w.Line("_rowCapacity = global::System.Math.Max(rows, _rowCapacity);");
-            w.Line("_batchCapacity = global::System.Math.Max(batch, _batchCapacity);");
-            w.Line("_hasTrainingCapacity |= training;");
-            if (hasCopies) w.Line("_hasCopyCapacity |= copies;");
-            w.Line("rows = _rowCapacity; batch = _batchCapacity;");
+            w.Line("long rows = (long)batch * steps;");
             foreach (Buffer b in buffers)
             {
-                string alloc = Inv($"{b.Field} = new float[{b.PerRow} * {(b.PerBatchRow ? "batch" : "rows")}];");
-                w.Line(b.Need switch { Need.Training => "if (_hasTrainingCapacity) " + alloc, Need.Copies => "if (_hasCopyCapacity) " + alloc, _ => alloc });
+                string grow = Inv($"global::RnnGen.Workspace.Grow(ref {b.Field}, {b.PerRow} * {(b.PerBatchRow ? "(long)batch" : "rows")});");
+                w.Line(b.Need switch { Need.Training => "if (training) " + grow, Need.Copies => "if (copies) " + grow, _ => grow });
             }
-            w.Line("_lengths = new int[batch];");
-            if (plan.HasEmbedding) w.Line("_tokens = new int[rows];");
+            w.Line("global::RnnGen.Workspace.Grow(ref _lengths, batch);");
+            if (plan.HasEmbedding) w.Line("global::RnnGen.Workspace.Grow(ref _tokens, rows);");
         }
         w.Line();
     }

@@ -153,9 +153,8 @@ namespace Demo.Sensors
         // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
         private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(72, 24), global::RnnGen.Kernels.Gemm.PackedLength(24, 72))];
         private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
-        private int _rowCapacity, _batchCapacity, _batch, _steps;
-        private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
-        private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)
+        private int _batch, _steps;
+        private bool _hasTrainingState, _inputDropped;
         private float _inputDropout, _layerDropout;
         private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);
 
@@ -208,33 +207,27 @@ namespace Demo.Sensors
             return floats * sizeof(float);
         }
 
+        // Each buffer the call needs grows to its size if it is smaller (Workspace.Grow): calls of sizes seen before allocate nothing.
         // copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).
         private void EnsureWorkspace(int batch, int steps, bool training, bool copies)
         {
-            int rows = batch * steps;
-            bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity) || (copies && !_hasCopyCapacity);
-            if (!grow) return;
-            _rowCapacity = global::System.Math.Max(rows, _rowCapacity);
-            _batchCapacity = global::System.Math.Max(batch, _batchCapacity);
-            _hasTrainingCapacity |= training;
-            _hasCopyCapacity |= copies;
-            rows = _rowCapacity; batch = _batchCapacity;
-            if (_hasCopyCapacity) _input = new float[8 * rows];
-            if (_hasCopyCapacity) _outputL0 = new float[24 * rows];
-            _gatesL0 = new float[72 * rows];
-            if (_hasTrainingCapacity) _hPrevL0 = new float[24 * rows];
-            if (_hasTrainingCapacity) _hnL0 = new float[24 * rows];
-            if (_hasTrainingCapacity) _inputMask = new float[8 * rows];
-            _h = new float[24 * batch];
-            _hProj = new float[72 * batch];
-            if (_hasTrainingCapacity) _dOutput = new float[24 * rows];
-            if (_hasTrainingCapacity) _dInput = new float[24 * rows];
-            if (_hasTrainingCapacity) _dHProj = new float[72 * rows];
-            if (_hasTrainingCapacity) _dh = new float[24 * batch];
-            if (_hasTrainingCapacity) _dhDirect = new float[24 * batch];
-            if (_hasTrainingCapacity) _dStep = new float[72 * batch];
-            if (_hasTrainingCapacity) _dhPrev = new float[24 * batch];
-            _lengths = new int[batch];
+            long rows = (long)batch * steps;
+            if (copies) global::RnnGen.Workspace.Grow(ref _input, 8 * rows);
+            if (copies) global::RnnGen.Workspace.Grow(ref _outputL0, 24 * rows);
+            global::RnnGen.Workspace.Grow(ref _gatesL0, 72 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0, 24 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hnL0, 24 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _inputMask, 8 * rows);
+            global::RnnGen.Workspace.Grow(ref _h, 24 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _hProj, 72 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dOutput, 24 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dInput, 24 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dHProj, 72 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dh, 24 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dhDirect, 24 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dStep, 72 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dhPrev, 24 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _lengths, batch);
         }
 
         /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>

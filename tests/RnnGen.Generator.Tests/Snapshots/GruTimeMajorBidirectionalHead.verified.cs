@@ -210,9 +210,8 @@ namespace Demo.Speech
         // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
         private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(60, 20), global::RnnGen.Kernels.Gemm.PackedLength(20, 60))];
         private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
-        private int _rowCapacity, _batchCapacity, _batch, _steps;
-        private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
-        private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)
+        private int _batch, _steps;
+        private bool _hasTrainingState, _inputDropped;
         private float _inputDropout, _layerDropout;
         private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);
 
@@ -270,38 +269,32 @@ namespace Demo.Speech
             return floats * sizeof(float);
         }
 
+        // Each buffer the call needs grows to its size if it is smaller (Workspace.Grow): calls of sizes seen before allocate nothing.
         // copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).
         private void EnsureWorkspace(int batch, int steps, bool training, bool copies)
         {
-            int rows = batch * steps;
-            bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity) || (copies && !_hasCopyCapacity);
-            if (!grow) return;
-            _rowCapacity = global::System.Math.Max(rows, _rowCapacity);
-            _batchCapacity = global::System.Math.Max(batch, _batchCapacity);
-            _hasTrainingCapacity |= training;
-            _hasCopyCapacity |= copies;
-            rows = _rowCapacity; batch = _batchCapacity;
-            if (_hasCopyCapacity) _input = new float[12 * rows];
-            _outputL0 = new float[40 * rows];
-            _gatesL0 = new float[60 * rows];
-            if (_hasTrainingCapacity) _hPrevL0 = new float[20 * rows];
-            if (_hasTrainingCapacity) _hnL0 = new float[20 * rows];
-            _gatesL0Reverse = new float[60 * rows];
-            if (_hasTrainingCapacity) _hPrevL0Reverse = new float[20 * rows];
-            if (_hasTrainingCapacity) _hnL0Reverse = new float[20 * rows];
-            if (_hasTrainingCapacity) _inputMask = new float[12 * rows];
-            _h = new float[20 * batch];
-            _hProj = new float[60 * batch];
-            _logProbs = new float[5 * rows];
-            if (_hasTrainingCapacity) _dOutput = new float[40 * rows];
-            if (_hasTrainingCapacity) _dInput = new float[40 * rows];
-            if (_hasTrainingCapacity) _dHProj = new float[60 * rows];
-            if (_hasTrainingCapacity) _dLogits = new float[5 * rows];
-            if (_hasTrainingCapacity) _dh = new float[20 * batch];
-            if (_hasTrainingCapacity) _dhDirect = new float[20 * batch];
-            if (_hasTrainingCapacity) _dStep = new float[60 * batch];
-            if (_hasTrainingCapacity) _dhPrev = new float[20 * batch];
-            _lengths = new int[batch];
+            long rows = (long)batch * steps;
+            if (copies) global::RnnGen.Workspace.Grow(ref _input, 12 * rows);
+            global::RnnGen.Workspace.Grow(ref _outputL0, 40 * rows);
+            global::RnnGen.Workspace.Grow(ref _gatesL0, 60 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0, 20 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hnL0, 20 * rows);
+            global::RnnGen.Workspace.Grow(ref _gatesL0Reverse, 60 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0Reverse, 20 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hnL0Reverse, 20 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _inputMask, 12 * rows);
+            global::RnnGen.Workspace.Grow(ref _h, 20 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _hProj, 60 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _logProbs, 5 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dOutput, 40 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dInput, 40 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dHProj, 60 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dLogits, 5 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dh, 20 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dhDirect, 20 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dStep, 60 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dhPrev, 20 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _lengths, batch);
         }
 
         /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>

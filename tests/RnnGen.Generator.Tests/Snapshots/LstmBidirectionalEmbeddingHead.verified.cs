@@ -302,8 +302,8 @@ namespace Demo.Tagging
         private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(128, 32), global::RnnGen.Kernels.Gemm.PackedLength(32, 128))];
         private int[] _tokens = global::System.Array.Empty<int>();
         private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
-        private int _rowCapacity, _batchCapacity, _batch, _steps;
-        private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
+        private int _batch, _steps;
+        private bool _hasTrainingState, _inputDropped;
         private bool _layerDropped;
         private float _inputDropout, _layerDropout;
         private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);
@@ -371,49 +371,44 @@ namespace Demo.Tagging
             return floats * sizeof(float);
         }
 
+        // Each buffer the call needs grows to its size if it is smaller (Workspace.Grow): calls of sizes seen before allocate nothing.
         private void EnsureWorkspace(int batch, int steps, bool training)
         {
-            int rows = batch * steps;
-            bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity);
-            if (!grow) return;
-            _rowCapacity = global::System.Math.Max(rows, _rowCapacity);
-            _batchCapacity = global::System.Math.Max(batch, _batchCapacity);
-            _hasTrainingCapacity |= training;
-            rows = _rowCapacity; batch = _batchCapacity;
-            _input = new float[16 * rows];
-            _outputL0 = new float[64 * rows];
-            _outputL1 = new float[64 * rows];
-            _gatesL0 = new float[128 * rows];
-            if (_hasTrainingCapacity) _hPrevL0 = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellL0 = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellInitialL0 = new float[32 * batch];
-            _gatesL0Reverse = new float[128 * rows];
-            if (_hasTrainingCapacity) _hPrevL0Reverse = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellL0Reverse = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellInitialL0Reverse = new float[32 * batch];
-            _gatesL1 = new float[128 * rows];
-            if (_hasTrainingCapacity) _hPrevL1 = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellL1 = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellInitialL1 = new float[32 * batch];
-            _gatesL1Reverse = new float[128 * rows];
-            if (_hasTrainingCapacity) _hPrevL1Reverse = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellL1Reverse = new float[32 * rows];
-            if (_hasTrainingCapacity) _cellInitialL1Reverse = new float[32 * batch];
-            if (_hasTrainingCapacity) _inputMask = new float[16 * rows];
-            if (_hasTrainingCapacity) _outputMaskL0 = new float[64 * rows];
-            _h = new float[32 * batch];
-            _c = new float[32 * batch];
-            _hProj = new float[128 * batch];
-            _logProbs = new float[17 * rows];
-            if (_hasTrainingCapacity) _dOutput = new float[64 * rows];
-            if (_hasTrainingCapacity) _dInput = new float[64 * rows];
-            if (_hasTrainingCapacity) _dLogits = new float[17 * rows];
-            if (_hasTrainingCapacity) _dh = new float[32 * batch];
-            if (_hasTrainingCapacity) _dc = new float[32 * batch];
-            if (_hasTrainingCapacity) _dStep = new float[128 * batch];
-            if (_hasTrainingCapacity) _dhPrev = new float[32 * batch];
-            _lengths = new int[batch];
-            _tokens = new int[rows];
+            long rows = (long)batch * steps;
+            global::RnnGen.Workspace.Grow(ref _input, 16 * rows);
+            global::RnnGen.Workspace.Grow(ref _outputL0, 64 * rows);
+            global::RnnGen.Workspace.Grow(ref _outputL1, 64 * rows);
+            global::RnnGen.Workspace.Grow(ref _gatesL0, 128 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellL0, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellInitialL0, 32 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _gatesL0Reverse, 128 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0Reverse, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellL0Reverse, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellInitialL0Reverse, 32 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _gatesL1, 128 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL1, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellL1, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellInitialL1, 32 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _gatesL1Reverse, 128 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _hPrevL1Reverse, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellL1Reverse, 32 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _cellInitialL1Reverse, 32 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _inputMask, 16 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _outputMaskL0, 64 * rows);
+            global::RnnGen.Workspace.Grow(ref _h, 32 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _c, 32 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _hProj, 128 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _logProbs, 17 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dOutput, 64 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dInput, 64 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dLogits, 17 * rows);
+            if (training) global::RnnGen.Workspace.Grow(ref _dh, 32 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dc, 32 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dStep, 128 * (long)batch);
+            if (training) global::RnnGen.Workspace.Grow(ref _dhPrev, 32 * (long)batch);
+            global::RnnGen.Workspace.Grow(ref _lengths, batch);
+            global::RnnGen.Workspace.Grow(ref _tokens, rows);
         }
 
         /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>

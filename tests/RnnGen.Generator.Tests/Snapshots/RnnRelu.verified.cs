@@ -211,9 +211,8 @@ namespace Demo
             // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
             private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(10, 10), global::RnnGen.Kernels.Gemm.PackedLength(10, 10))];
             private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
-            private int _rowCapacity, _batchCapacity, _batch, _steps;
-            private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
-            private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)
+            private int _batch, _steps;
+            private bool _hasTrainingState, _inputDropped;
             private bool _layerDropped;
             private float _inputDropout, _layerDropout;
             private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);
@@ -270,36 +269,30 @@ namespace Demo
                 return floats * sizeof(float);
             }
 
+            // Each buffer the call needs grows to its size if it is smaller (Workspace.Grow): calls of sizes seen before allocate nothing.
             // copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).
             private void EnsureWorkspace(int batch, int steps, bool training, bool copies)
             {
-                int rows = batch * steps;
-                bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity) || (copies && !_hasCopyCapacity);
-                if (!grow) return;
-                _rowCapacity = global::System.Math.Max(rows, _rowCapacity);
-                _batchCapacity = global::System.Math.Max(batch, _batchCapacity);
-                _hasTrainingCapacity |= training;
-                _hasCopyCapacity |= copies;
-                rows = _rowCapacity; batch = _batchCapacity;
-                if (_hasCopyCapacity) _input = new float[4 * rows];
-                _outputL0 = new float[10 * rows];
-                _outputL1 = new float[10 * rows];
-                _gatesL0 = new float[10 * rows];
-                if (_hasTrainingCapacity) _hPrevL0 = new float[10 * rows];
-                _gatesL1 = new float[10 * rows];
-                if (_hasTrainingCapacity) _hPrevL1 = new float[10 * rows];
-                if (_hasTrainingCapacity) _inputMask = new float[4 * rows];
-                if (_hasTrainingCapacity) _outputMaskL0 = new float[10 * rows];
-                _h = new float[10 * batch];
-                _hProj = new float[10 * batch];
-                _logProbs = new float[3 * rows];
-                if (_hasTrainingCapacity) _dOutput = new float[10 * rows];
-                if (_hasTrainingCapacity) _dInput = new float[10 * rows];
-                if (_hasTrainingCapacity) _dLogits = new float[3 * rows];
-                if (_hasTrainingCapacity) _dh = new float[10 * batch];
-                if (_hasTrainingCapacity) _dStep = new float[10 * batch];
-                if (_hasTrainingCapacity) _dhPrev = new float[10 * batch];
-                _lengths = new int[batch];
+                long rows = (long)batch * steps;
+                if (copies) global::RnnGen.Workspace.Grow(ref _input, 4 * rows);
+                global::RnnGen.Workspace.Grow(ref _outputL0, 10 * rows);
+                global::RnnGen.Workspace.Grow(ref _outputL1, 10 * rows);
+                global::RnnGen.Workspace.Grow(ref _gatesL0, 10 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0, 10 * rows);
+                global::RnnGen.Workspace.Grow(ref _gatesL1, 10 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _hPrevL1, 10 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _inputMask, 4 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _outputMaskL0, 10 * rows);
+                global::RnnGen.Workspace.Grow(ref _h, 10 * (long)batch);
+                global::RnnGen.Workspace.Grow(ref _hProj, 10 * (long)batch);
+                global::RnnGen.Workspace.Grow(ref _logProbs, 3 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dOutput, 10 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dInput, 10 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dLogits, 3 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dh, 10 * (long)batch);
+                if (training) global::RnnGen.Workspace.Grow(ref _dStep, 10 * (long)batch);
+                if (training) global::RnnGen.Workspace.Grow(ref _dhPrev, 10 * (long)batch);
+                global::RnnGen.Workspace.Grow(ref _lengths, batch);
             }
 
             /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>

@@ -1157,9 +1157,8 @@ namespace Demo.Dates
             private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(384, 128), global::RnnGen.Kernels.Gemm.PackedLength(128, 384))];
             private int[] _tokens = global::System.Array.Empty<int>();
             private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
-            private int _rowCapacity, _batchCapacity, _batch, _steps;
-            private bool _hasTrainingCapacity, _hasTrainingState, _inputDropped;
-            private bool _hasCopyCapacity; // the copies of the caller's spans are allocated (see EnsureWorkspace)
+            private int _batch, _steps;
+            private bool _hasTrainingState, _inputDropped;
             private float _inputDropout, _layerDropout;
             private global::RnnGen.SeededRandom _dropoutRandom = new global::RnnGen.SeededRandom(0x5EED);
 
@@ -1215,37 +1214,31 @@ namespace Demo.Dates
                 return floats * sizeof(float);
             }
 
+            // Each buffer the call needs grows to its size if it is smaller (Workspace.Grow): calls of sizes seen before allocate nothing.
             // copies: the call needs the copies of the caller's spans (training does, and inference that cannot run in place).
             private void EnsureWorkspace(int batch, int steps, bool training, bool copies)
             {
-                int rows = batch * steps;
-                bool grow = rows > _rowCapacity || batch > _batchCapacity || (training && !_hasTrainingCapacity) || (copies && !_hasCopyCapacity);
-                if (!grow) return;
-                _rowCapacity = global::System.Math.Max(rows, _rowCapacity);
-                _batchCapacity = global::System.Math.Max(batch, _batchCapacity);
-                _hasTrainingCapacity |= training;
-                _hasCopyCapacity |= copies;
-                rows = _rowCapacity; batch = _batchCapacity;
-                _input = new float[32 * rows];
-                if (_hasCopyCapacity) _outputL0 = new float[256 * rows];
-                _gatesL0 = new float[384 * rows];
-                if (_hasTrainingCapacity) _hPrevL0 = new float[128 * rows];
-                if (_hasTrainingCapacity) _hnL0 = new float[128 * rows];
-                _gatesL0Reverse = new float[384 * rows];
-                if (_hasTrainingCapacity) _hPrevL0Reverse = new float[128 * rows];
-                if (_hasTrainingCapacity) _hnL0Reverse = new float[128 * rows];
-                if (_hasTrainingCapacity) _inputMask = new float[32 * rows];
-                _h = new float[128 * batch];
-                _hProj = new float[384 * batch];
-                if (_hasTrainingCapacity) _dOutput = new float[256 * rows];
-                if (_hasTrainingCapacity) _dInput = new float[256 * rows];
-                if (_hasTrainingCapacity) _dHProj = new float[384 * rows];
-                if (_hasTrainingCapacity) _dh = new float[128 * batch];
-                if (_hasTrainingCapacity) _dhDirect = new float[128 * batch];
-                if (_hasTrainingCapacity) _dStep = new float[384 * batch];
-                if (_hasTrainingCapacity) _dhPrev = new float[128 * batch];
-                _lengths = new int[batch];
-                _tokens = new int[rows];
+                long rows = (long)batch * steps;
+                global::RnnGen.Workspace.Grow(ref _input, 32 * rows);
+                if (copies) global::RnnGen.Workspace.Grow(ref _outputL0, 256 * rows);
+                global::RnnGen.Workspace.Grow(ref _gatesL0, 384 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0, 128 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _hnL0, 128 * rows);
+                global::RnnGen.Workspace.Grow(ref _gatesL0Reverse, 384 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _hPrevL0Reverse, 128 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _hnL0Reverse, 128 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _inputMask, 32 * rows);
+                global::RnnGen.Workspace.Grow(ref _h, 128 * (long)batch);
+                global::RnnGen.Workspace.Grow(ref _hProj, 384 * (long)batch);
+                if (training) global::RnnGen.Workspace.Grow(ref _dOutput, 256 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dInput, 256 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dHProj, 384 * rows);
+                if (training) global::RnnGen.Workspace.Grow(ref _dh, 128 * (long)batch);
+                if (training) global::RnnGen.Workspace.Grow(ref _dhDirect, 128 * (long)batch);
+                if (training) global::RnnGen.Workspace.Grow(ref _dStep, 384 * (long)batch);
+                if (training) global::RnnGen.Workspace.Grow(ref _dhPrev, 128 * (long)batch);
+                global::RnnGen.Workspace.Grow(ref _lengths, batch);
+                global::RnnGen.Workspace.Grow(ref _tokens, rows);
             }
 
             /// <summary>Runs the network on a batch of variable-length sequences (inference: no dropout, nothing kept for backward).</summary>
