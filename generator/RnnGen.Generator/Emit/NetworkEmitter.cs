@@ -296,7 +296,7 @@ internal static class NetworkEmitter
     private static void WriteWorkspace(IndentedWriter w, NetworkPlan plan)
     {
         var buffers = Buffers(plan);
-        w.Line("// Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.");
+        w.Line("// Workspace: each buffer grows to the largest size a call has needed, then is reused, so steady-state calls allocate nothing.");
         w.Line("// Rows of the [rows × …] buffers are (sequence b, step t) pairs in the " + LayoutName(plan) + " order of the arguments: row = " + Row(plan, "b", "t") + ".");
         foreach (Buffer b in buffers)
             w.Line("private float[] " + b.Field + " = global::System.Array.Empty<float>(); // " + b.Doc);
@@ -467,8 +467,9 @@ internal static class NetworkEmitter
                 string writes = writesCaller ? Inv($" && {Args}.SharesNoMemory(output, initialHidden, initialCell) && {Args}.SharesNoMemory(output, finalHidden, finalCell)") : "";
                 w.Line("bool inPlace = !training" + reads + writes + "; // " + what);
             }
+            w.Line("_hasTrainingState = false; // from here on the kept activations are overwritten (also if growing the workspace fails)");
             w.Line(readsCaller || writesCaller ? "EnsureWorkspace(batch, steps, training, copies: !inPlace);" : "EnsureWorkspace(batch, steps, training);");
-            w.Line("_batch = batch; _steps = steps; _hasTrainingState = false;");
+            w.Line("_batch = batch; _steps = steps;");
             w.Line("lengths.CopyTo(_lengths);");
             if (plan.HasEmbedding) w.Line("tokens.CopyTo(_tokens);");
             w.Line();
@@ -1123,7 +1124,8 @@ internal static class NetworkEmitter
             w.Line("int rows = lengths.Length * steps;");
             w.Line("// The targets are checked before anything changes; Run checks the rest before it sizes the workspace.");
             w.Line("global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind" + LayoutArgument(plan) + ");");
-            w.Line("if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }");
+            w.Line("global::RnnGen.Workspace.Grow(ref _lossOutput, (long)rows * OutputSize);");
+            w.Line("global::RnnGen.Workspace.Grow(ref _lossGradient, (long)rows * OutputSize);");
             w.Line(Inv($"{Span} output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);"));
             w.Line(Inv($"Run({InputName(plan)}, lengths, output, state, state, {(plan.IsLstm ? "cellState, cellState" : "default, default")}, training: true);"));
             w.Line("global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale" + LayoutArgument(plan) + ");");

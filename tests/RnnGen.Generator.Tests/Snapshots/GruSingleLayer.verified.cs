@@ -132,7 +132,7 @@ namespace Demo.Sensors
         /// <summary>Gradient of <c>bias_hh_l0</c> [72].</summary>
         public global::System.Span<float> BiasHhL0Gradient => new global::System.Span<float>(Gradients, 2376, 72);
 
-        // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+        // Workspace: each buffer grows to the largest size a call has needed, then is reused, so steady-state calls allocate nothing.
         // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
         private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
         private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 24]
@@ -261,8 +261,9 @@ namespace Demo.Sensors
             global::RnnGen.NetworkArguments.CheckOptional(finalHidden.Length, stateLength, "finalHidden", "[StateCount, batch, HiddenSize]");
             global::RnnGen.NetworkArguments.CheckOptional(initialHidden.Length, stateLength, "initialHidden", "[StateCount, batch, HiddenSize]");
             bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, output, finalHidden, finalCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, initialHidden, initialCell) && global::RnnGen.NetworkArguments.SharesNoMemory(output, finalHidden, finalCell); // layer 0 reads the caller's inputs, the last layer writes the caller's output
+            _hasTrainingState = false; // from here on the kept activations are overwritten (also if growing the workspace fails)
             EnsureWorkspace(batch, steps, training, copies: !inPlace);
-            _batch = batch; _steps = steps; _hasTrainingState = false;
+            _batch = batch; _steps = steps;
             lengths.CopyTo(_lengths);
 
             _inputDropped = training && _inputDropout > 0f;

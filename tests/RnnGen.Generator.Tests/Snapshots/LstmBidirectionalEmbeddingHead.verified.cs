@@ -263,7 +263,7 @@ namespace Demo.Tagging
         /// <summary>Gradient of <c>head.bias</c> [17].</summary>
         public global::System.Span<float> HeadBiasGradient => new global::System.Span<float>(Gradients, 54976, 17);
 
-        // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+        // Workspace: each buffer grows to the largest size a call has needed, then is reused, so steady-state calls allocate nothing.
         // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
         private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
         private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 64]
@@ -448,8 +448,9 @@ namespace Demo.Tagging
             global::RnnGen.NetworkArguments.CheckOptional(initialHidden.Length, stateLength, "initialHidden", "[StateCount, batch, HiddenSize]");
             global::RnnGen.NetworkArguments.CheckOptional(finalCell.Length, stateLength, "finalCell", "[StateCount, batch, HiddenSize]");
             global::RnnGen.NetworkArguments.CheckOptional(initialCell.Length, stateLength, "initialCell", "[StateCount, batch, HiddenSize]");
+            _hasTrainingState = false; // from here on the kept activations are overwritten (also if growing the workspace fails)
             EnsureWorkspace(batch, steps, training);
-            _batch = batch; _steps = steps; _hasTrainingState = false;
+            _batch = batch; _steps = steps;
             lengths.CopyTo(_lengths);
             tokens.CopyTo(_tokens);
 
@@ -1116,7 +1117,8 @@ namespace Demo.Tagging
             int rows = lengths.Length * steps;
             // The targets are checked before anything changes; Run checks the rest before it sizes the workspace.
             global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);
-            if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }
+            global::RnnGen.Workspace.Grow(ref _lossOutput, (long)rows * OutputSize);
+            global::RnnGen.Workspace.Grow(ref _lossGradient, (long)rows * OutputSize);
             global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
             Run(tokens, lengths, output, state, state, cellState, cellState, training: true);
             global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale);

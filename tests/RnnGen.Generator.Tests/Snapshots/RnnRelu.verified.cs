@@ -187,7 +187,7 @@ namespace Demo
             /// <summary>Gradient of <c>head.bias</c> [3].</summary>
             public global::System.Span<float> HeadBiasGradient => new global::System.Span<float>(Gradients, 410, 3);
 
-            // Workspace: grown to the largest batch × steps seen, then reused, so steady-state calls allocate nothing.
+            // Workspace: each buffer grows to the largest size a call has needed, then is reused, so steady-state calls allocate nothing.
             // Rows of the [rows × …] buffers are (sequence b, step t) pairs in the batch-first order of the arguments: row = b * steps + t.
             private float[] _input = global::System.Array.Empty<float>(); // layer-0 input [rows × InputSize] (after embedding lookup and dropout)
             private float[] _outputL0 = global::System.Array.Empty<float>(); // output of layer 0 [rows × 10]
@@ -326,8 +326,9 @@ namespace Demo
                 global::RnnGen.NetworkArguments.CheckOptional(finalHidden.Length, stateLength, "finalHidden", "[StateCount, batch, HiddenSize]");
                 global::RnnGen.NetworkArguments.CheckOptional(initialHidden.Length, stateLength, "initialHidden", "[StateCount, batch, HiddenSize]");
                 bool inPlace = !training && global::RnnGen.NetworkArguments.SharesNoMemory(inputs, finalHidden, finalCell); // layer 0 reads the caller's inputs
+                _hasTrainingState = false; // from here on the kept activations are overwritten (also if growing the workspace fails)
                 EnsureWorkspace(batch, steps, training, copies: !inPlace);
-                _batch = batch; _steps = steps; _hasTrainingState = false;
+                _batch = batch; _steps = steps;
                 lengths.CopyTo(_lengths);
 
                 _inputDropped = training && _inputDropout > 0f;
@@ -782,7 +783,8 @@ namespace Demo
                 int rows = lengths.Length * steps;
                 // The targets are checked before anything changes; Run checks the rest before it sizes the workspace.
                 global::RnnGen.Training.SequenceLoss.CheckTargets(targets, lengths, steps, OutputSize, kind);
-                if (_lossOutput.Length < rows * OutputSize) { _lossOutput = new float[rows * OutputSize]; _lossGradient = new float[rows * OutputSize]; }
+                global::RnnGen.Workspace.Grow(ref _lossOutput, (long)rows * OutputSize);
+                global::RnnGen.Workspace.Grow(ref _lossGradient, (long)rows * OutputSize);
                 global::System.Span<float> output = _lossOutput.AsSpan(0, rows * OutputSize), dOutput = _lossGradient.AsSpan(0, rows * OutputSize);
                 Run(inputs, lengths, output, state, state, default, default, training: true);
                 global::RnnGen.Training.LossSum loss = global::RnnGen.Training.SequenceLoss.NegativeLogLikelihood(dOutput, output, targets, lengths, steps, OutputSize, kind, gradientScale);

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using Google.Protobuf;
 using RnnGen.IO.Onnx;
 using RnnGen.IO.Onnx.Proto;
 using Xunit;
@@ -104,6 +105,13 @@ public class OnnxTensorFileTests
         Assert.Contains("int64_data", Assert.Throws<OnnxFormatException>(() => OnnxTensor.FromProto(typed64, "ids")).Message);
         raw32.Int32Data.Add(1);
         Assert.Throws<OnnxFormatException>(() => OnnxTensor.FromProto(raw32, "lens"));
+
+        // A few bytes that claim 2³¹ − 1 elements are refused before anything that size is allocated.
+        var huge = new TensorProto { Name = "huge", DataType = (int)OnnxElementType.Float };
+        huge.Dims.Add(int.MaxValue);
+        Assert.Contains("float_data", Assert.Throws<OnnxFormatException>(() => OnnxTensorFile.Parse(huge.ToByteArray())).Message);
+        huge.RawData = ByteString.CopyFrom(new byte[8]);
+        Assert.Throws<OnnxFormatException>(() => OnnxTensorFile.Parse(huge.ToByteArray()));
     }
 
     [Fact]

@@ -202,20 +202,23 @@ internal static class TensorData
     public static long[] Int64s(TensorProto proto, int count, string what) => Elements(proto, count, proto.Int64Data, "int64_data", what);
 
     // The elements from raw_data (little-endian) or from the typed field, whichever the tensor uses.
+    // Sizes are checked against the data present before the array is allocated.
     private static T[] Elements<T>(TensorProto proto, int count, RepeatedField<T> typed, string field, string what) where T : unmanaged
     {
         CheckOneStorage(proto, typed.Count, what);
-        var values = new T[count];
         if (!proto.RawData.IsEmpty)
         {
             int size = Unsafe.SizeOf<T>();
-            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-            CheckRaw(proto, count, size, what).CopyTo(bytes);
+            ReadOnlySpan<byte> raw = CheckRaw(proto, count, size, what);
+            var fromRaw = new T[count];
+            Span<byte> bytes = MemoryMarshal.AsBytes(fromRaw.AsSpan());
+            raw.CopyTo(bytes);
             if (!BitConverter.IsLittleEndian)
                 for (int i = 0; i < count; i++) bytes.Slice(i * size, size).Reverse();
-            return values;
+            return fromRaw;
         }
         CheckCount(typed.Count, count, field, what);
+        var values = new T[count];
         typed.CopyTo(values, 0);
         return values;
     }
