@@ -250,6 +250,9 @@ internal static class NetworkEmitter
 
     private static bool WritesCallerOutput(NetworkPlan plan) => !plan.HasHead;
 
+    // Whether inference can work on the caller's spans at all, and so has copies (Need.Copies) to fall back on.
+    private static bool HasCopies(NetworkPlan plan) => ReadsCallerInputs(plan) || WritesCallerOutput(plan);
+
     private static List<Buffer> Buffers(NetworkPlan plan)
     {
         var s = plan.Spec;
@@ -322,7 +325,7 @@ internal static class NetworkEmitter
         w.Line("public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed);");
         w.Line();
         WriteRecurrentThreads(w, plan);
-        bool hasCopies = buffers.Any(b => b.Need == Need.Copies);
+        bool hasCopies = HasCopies(plan);
         if (hasCopies)
         {
             // The copies an inference call makes when it cannot work on the caller's spans (see Run's inPlace).
@@ -455,7 +458,7 @@ internal static class NetworkEmitter
             // step reads, and the last layer can write the caller's output (when the two do not share memory). Training
             // keeps zero-padded copies (backward reads them after the caller's spans are gone).
             bool readsCaller = ReadsCallerInputs(plan), writesCaller = WritesCallerOutput(plan);
-            if (readsCaller || writesCaller)
+            if (HasCopies(plan))
             {
                 string what = readsCaller && writesCaller ? "layer 0 reads the caller's inputs, the last layer writes the caller's output"
                     : readsCaller ? "layer 0 reads the caller's inputs" : "the last layer writes the caller's output";
@@ -468,7 +471,7 @@ internal static class NetworkEmitter
                 w.Line("bool inPlace = !training" + reads + writes + "; // " + what);
             }
             w.Line("_hasTrainingState = false; // from here on the kept activations are overwritten (also if growing the workspace fails)");
-            w.Line(readsCaller || writesCaller ? "EnsureWorkspace(batch, steps, training, copies: !inPlace);" : "EnsureWorkspace(batch, steps, training);");
+            w.Line(HasCopies(plan) ? "EnsureWorkspace(batch, steps, training, copies: !inPlace);" : "EnsureWorkspace(batch, steps, training);");
             w.Line("_batch = batch; _steps = steps;");
             w.Line("lengths.CopyTo(_lengths);");
             if (plan.HasEmbedding) w.Line("tokens.CopyTo(_tokens);");

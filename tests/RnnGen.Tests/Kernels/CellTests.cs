@@ -71,11 +71,16 @@ public sealed class CellTests
             Close(hRef, h, $"rnn forward relu={relu} h");
 
             float[] dh = Uniform(rng, n, -1, 1), hSaved = relu ? Uniform(rng, n, -1, 1) : Uniform(rng, n, -1, 1);
-            float[] dRef = new float[n], d = Copy(hSaved); // in place: generated backward writes dPre over the row holding h
+            float[] dRef = new float[n];
             RnnCell.BackwardReference(dRef, dh, hSaved, relu);
-            if (width == 0) RnnCell.Backward(d, dh, d, relu);
-            else { var k = new RnnCell.BackwardKernel(d, dh, d, relu); RowKernel.Run(ref k, width); }
-            Close(dRef, d, $"rnn backward relu={relu} dPre");
+            // Generated layers write dPre over the row holding h; the seq2seq decoder keeps them apart.
+            foreach (bool inPlace in new[] { false, true })
+            {
+                float[] d = inPlace ? Copy(hSaved) : new float[n], saved = inPlace ? d : hSaved;
+                if (width == 0) RnnCell.Backward(d, dh, saved, relu);
+                else { var k = new RnnCell.BackwardKernel(d, dh, saved, relu); RowKernel.Run(ref k, width); }
+                Close(dRef, d, $"rnn backward relu={relu} in place={inPlace} dPre");
+            }
         }
     }
 
@@ -114,18 +119,22 @@ public sealed class CellTests
             float[] gates = SavedGates(rng, n, 4, tanhBlock: 2), c = Uniform(rng, n, -3, 3), cPrev = Uniform(rng, n, -3, 3);
             float[] dh = Uniform(rng, n, -1, 1), dc0 = Uniform(rng, n, -1, 1), p = Uniform(rng, 3 * n, -1, 1), dp0 = Uniform(rng, 3 * n, -1, 1);
             float[] dgRef = new float[4 * n], dcRef = Copy(dc0), dpRef = Copy(dp0);
-            float[] dg = Copy(gates), dc = Copy(dc0), dp = Copy(dp0); // in place: generated backward writes dGates over the gates
             if (peephole) LstmCell.BackwardPeepholeReference(dgRef, dcRef, dpRef, dh, gates, c, cPrev, p);
             else LstmCell.BackwardReference(dgRef, dcRef, dh, gates, c, cPrev);
-            if (width == 0)
+            // Generated layers write dGates over the gates; the seq2seq decoder keeps them apart.
+            foreach (bool inPlace in new[] { false, true })
             {
-                if (peephole) LstmCell.BackwardPeephole(dg, dc, dp, dh, dg, c, cPrev, p);
-                else LstmCell.Backward(dg, dc, dh, dg, c, cPrev);
+                float[] dg = inPlace ? Copy(gates) : new float[4 * n], g = inPlace ? dg : gates, dc = Copy(dc0), dp = Copy(dp0);
+                if (width == 0)
+                {
+                    if (peephole) LstmCell.BackwardPeephole(dg, dc, dp, dh, g, c, cPrev, p);
+                    else LstmCell.Backward(dg, dc, dh, g, c, cPrev);
+                }
+                else { var k = new LstmCell.BackwardKernel(dg, dc, peephole ? dp : default, dh, g, c, cPrev, peephole ? p : default); RowKernel.Run(ref k, width); }
+                Close(dgRef, dg, $"lstm backward peephole={peephole} in place={inPlace} dGates");
+                Close(dcRef, dc, $"lstm backward peephole={peephole} in place={inPlace} dc");
+                Close(dpRef, dp, $"lstm backward peephole={peephole} in place={inPlace} dPeephole");
             }
-            else { var k = new LstmCell.BackwardKernel(dg, dc, peephole ? dp : default, dh, dg, c, cPrev, peephole ? p : default); RowKernel.Run(ref k, width); }
-            Close(dgRef, dg, $"lstm backward peephole={peephole} dGates");
-            Close(dcRef, dc, $"lstm backward peephole={peephole} dc");
-            Close(dpRef, dp, $"lstm backward peephole={peephole} dPeephole");
         }
     }
 
@@ -147,13 +156,17 @@ public sealed class CellTests
 
         float[] gates = SavedGates(rng, n, 3, tanhBlock: 2), hnSaved = Uniform(rng, n, -2, 2), dh = Uniform(rng, n, -1, 1);
         float[] dxRef = new float[3 * n], dhpRef = new float[3 * n], dPrevRef = new float[n];
-        float[] dx = Copy(gates), dhp = new float[3 * n], dPrev = new float[n]; // in place: generated backward writes dXProj over the gates
         GruCell.BackwardReference(dxRef, dhpRef, dPrevRef, dh, gates, hnSaved, hPrev);
-        if (width == 0) GruCell.Backward(dx, dhp, dPrev, dh, dx, hnSaved, hPrev);
-        else { var k = new GruCell.BackwardKernel(dx, dhp, dPrev, dh, dx, hnSaved, hPrev); RowKernel.Run(ref k, width); }
-        Close(dxRef, dx, "gru backward dXProj");
-        Close(dhpRef, dhp, "gru backward dHProj");
-        Close(dPrevRef, dPrev, "gru backward dhPrev");
+        // Generated layers write dXProj over the gates; the seq2seq decoder keeps them apart.
+        foreach (bool inPlace in new[] { false, true })
+        {
+            float[] dx = inPlace ? Copy(gates) : new float[3 * n], saved = inPlace ? dx : gates, dhp = new float[3 * n], dPrev = new float[n];
+            if (width == 0) GruCell.Backward(dx, dhp, dPrev, dh, saved, hnSaved, hPrev);
+            else { var k = new GruCell.BackwardKernel(dx, dhp, dPrev, dh, saved, hnSaved, hPrev); RowKernel.Run(ref k, width); }
+            Close(dxRef, dx, $"gru backward in place={inPlace} dXProj");
+            Close(dhpRef, dhp, $"gru backward in place={inPlace} dHProj");
+            Close(dPrevRef, dPrev, $"gru backward in place={inPlace} dhPrev");
+        }
     }
 
     [Theory]
