@@ -76,27 +76,27 @@ internal static class BenchmarkCases
         new("lstm-i64-h128-t50-b1", CellKind.Lstm, 64, 128, 50, 1, false, 0.180, 2.17,
             () => NetworkModel.Create(new LstmI64H128(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI64H128.WorkspaceBytes,
-                                      (n, t) => n.RecurrentThreads = t)),
+                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; })),
         new("lstm-i256-h256-t150-b1", CellKind.Lstm, 256, 256, 150, 1, false, 2.65, 16.8, CreateLstm256),
         new("gru-i256-h256-t100-b1", CellKind.Gru, 256, 256, 100, 1, false, 1.16, 9.55,
             () => NetworkModel.Create(new GruI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI256H256.WorkspaceBytes,
-                                      (n, t) => n.RecurrentThreads = t)),
+                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; })),
         new("lstm-i256-h256-t50-b64", CellKind.Lstm, 256, 256, 50, 64, false, 21.0, 33.8, CreateLstm256),
         new("train-lstm-i128-h256-t50-b32", CellKind.Lstm, 128, 256, 50, 32, true, double.NaN, 50.0,
             () => NetworkModel.Create(new LstmI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI128H256.WorkspaceBytes,
-                                      (n, t) => n.RecurrentThreads = t)),
+                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; })),
         new("train-gru-i128-h256-t50-b32", CellKind.Gru, 128, 256, 50, 32, true, double.NaN, 42.1,
             () => NetworkModel.Create(new GruI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI128H256.WorkspaceBytes,
-                                      (n, t) => n.RecurrentThreads = t)),
+                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; })),
     ];
 
     private static NetworkModel CreateLstm256() =>
         NetworkModel.Create(new LstmI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                             (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI256H256.WorkspaceBytes,
-                                      (n, t) => n.RecurrentThreads = t);
+                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; });
 
     public static float[] Uniform(int length, int seed)
     {

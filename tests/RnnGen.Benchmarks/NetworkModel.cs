@@ -23,8 +23,9 @@ internal abstract class NetworkModel
         return Network.Parameters.AsSpan(t.Offset, t.Length);
     }
 
-    /// <summary>Inference on [batch, steps, I] → [batch, steps, H]; with 2 threads the batch is cut in two halves, one replica each,
-    /// and a batch of one runs on a replica with <c>RecurrentThreads = 2</c> (each core owns half of the hidden units).</summary>
+    /// <summary>Inference on [batch, steps, I] → [batch, steps, H]; with 2 threads the batch is cut in two halves, one replica each.
+    /// A batch of one runs on a replica with frozen weights (<c>WeightsFrozen</c>: packed once, as an ONNX Runtime session's are) and
+    /// <c>RecurrentThreads</c> = the thread count (with 2, each core owns half of the hidden units).</summary>
     public abstract void Infer(float[] inputs, int[] lengths, float[] output, int threads);
 
     /// <summary>One training step on the whole batch: zero gradients, forward, MSE loss against <paramref name="target"/>, backward, Adam.</summary>
@@ -36,9 +37,9 @@ internal abstract class NetworkModel
     public abstract long MeasureTrainingAllocation(int batch, int steps);
 
     public static NetworkModel Create<TNet>(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
-                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> setRecurrentThreads)
+                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne)
         where TNet : class, IRecurrentNetwork =>
-        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes, setRecurrentThreads);
+        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes, prepareBatchOne);
 
     public delegate void Forward<TNet>(TNet net, ReadOnlySpan<float> inputs, ReadOnlySpan<int> lengths, Span<float> output);
 
@@ -65,10 +66,12 @@ internal abstract class NetworkModel
         private readonly Adam _adam1 = new(), _adam2 = new();
         private DataParallel<TNet>? _parallel;
         private readonly int _hidden;
-        private readonly TNet _batchOneTwoCores;
+        // Batch-1 inference replicas on one and two cores; prepareBatchOne(replica, threads) sets RecurrentThreads and freezes the weights.
+        private readonly TNet _batchOneOneCore, _batchOneTwoCores;
+        private readonly Action<TNet, int> _prepareBatchOne;
 
         public Typed(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
-                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> setRecurrentThreads)
+                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne)
         {
             _primary = primary;
             _replica = replica;
@@ -78,8 +81,17 @@ internal abstract class NetworkModel
             _backward = backward;
             _workspaceBytes = workspaceBytes;
             _hidden = primary.Tensors.Single(d => d.Name == "weight_hh_l0").Shape[1];
+            _prepareBatchOne = prepareBatchOne;
+            _batchOneOneCore = replica(primary);
             _batchOneTwoCores = replica(primary);
-            setRecurrentThreads(_batchOneTwoCores, 2);
+            PrepareBatchOne();
+        }
+
+        // Freezing again after the shared parameters change (a training step) repacks them on the next call.
+        private void PrepareBatchOne()
+        {
+            _prepareBatchOne(_batchOneOneCore, 1);
+            _prepareBatchOne(_batchOneTwoCores, 2);
         }
 
         public override IRecurrentNetwork Network => _primary;
@@ -87,9 +99,14 @@ internal abstract class NetworkModel
         public override void Infer(float[] inputs, int[] lengths, float[] output, int threads)
         {
             int batch = lengths.Length;
-            if (threads == 1 || batch == 1)
+            if (batch == 1)
             {
-                _forward(threads == 1 ? _primary : _batchOneTwoCores, inputs, lengths, output);
+                _forward(threads == 1 ? _batchOneOneCore : _batchOneTwoCores, inputs, lengths, output);
+                return;
+            }
+            if (threads == 1)
+            {
+                _forward(_primary, inputs, lengths, output);
                 return;
             }
             int inPerRow = inputs.Length / batch, outPerRow = output.Length / batch, half = batch / 2;
@@ -108,6 +125,7 @@ internal abstract class NetworkModel
                 double loss = MseGradient(output, target, outputGradient, total);
                 _backward(_primary, outputGradient);
                 _adam1.Step(_primary);
+                PrepareBatchOne();
                 return loss;
             }
             _parallel ??= new DataParallel<TNet>(_primary, _replica, threads, shardCount: threads);
@@ -122,6 +140,7 @@ internal abstract class NetworkModel
                 return new LossSum(loss, count);
             });
             _adam2.Step(_primary);
+            PrepareBatchOne();
             return sum.Sum;
         }
 

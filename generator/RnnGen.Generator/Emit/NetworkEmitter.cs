@@ -308,6 +308,7 @@ internal static class NetworkEmitter
         w.Line(Inv($"private readonly float[] _packedWeight = new float[global::System.Math.Max({K}Gemm.PackedLength({plan.GH}, {plan.H}), {K}Gemm.PackedLength({plan.H}, {plan.GH}))];"));
         if (plan.HasEmbedding) w.Line("private int[] _tokens = global::System.Array.Empty<int>();");
         w.Line("private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads");
+        if (HasBatchOnePath(plan)) w.Line("private global::RnnGen.Kernels.PackedWeights[]? _frozen; // per layer direction (state index) while WeightsFrozen: the runner's packed weights, kept between calls");
         w.Line("private int _batch, _steps;");
         w.Line("private bool _hasTrainingState, _inputDropped;");
         if (plan.Spec.Layers > 1) w.Line("private bool _layerDropped;");
@@ -325,6 +326,7 @@ internal static class NetworkEmitter
         w.Line("public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed);");
         w.Line();
         WriteRecurrentThreads(w, plan);
+        if (HasBatchOnePath(plan)) WriteWeightsFrozen(w, plan);
         bool hasCopies = HasCopies(plan);
         if (hasCopies)
         {
@@ -389,6 +391,25 @@ internal static class NetworkEmitter
         w.Line();
     }
 
+    private static void WriteWeightsFrozen(IndentedWriter w, NetworkPlan plan)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Inference with frozen weights, as in an inference session: while true, inference on a single sequence" + (plan.Spec.Bidirectional ? "" : " (and <see cref=\"Step\"/> on one stream)"));
+        w.Line("/// packs each layer's W_hh and W_ih once, on the first call, and reuses the packed copies instead of packing them on every call.");
+        w.Line("/// Changes to those weight matrices in <see cref=\"Parameters\"/> are not seen while it is true (the other parameters are read on every");
+        w.Line("/// call): set it again (false, or true, which repacks on the next call) after changing them. <see cref=\"ForwardTraining\"/> is");
+        w.Line("/// refused while it is true. Results are bitwise those of unfrozen calls, except for");
+        w.Line("/// calls of fewer than four steps: they run the recurrent kernel of long calls, which rounds differently from the one short unfrozen");
+        w.Line("/// calls run. Batches of two or more sequences are not affected. Default false; replicas start unfrozen.");
+        w.Line("/// </summary>");
+        using (w.Block("public bool WeightsFrozen"))
+        {
+            w.Line("get => _frozen is not null;");
+            w.Line(Inv($"set => _frozen = value ? new global::RnnGen.Kernels.PackedWeights[] {{ {string.Join(", ", Enumerable.Repeat("new()", plan.Spec.Layers * plan.Directions))} }} : null;"));
+        }
+        w.Line();
+    }
+
     // ───────────────────────────── forward ─────────────────────────────
 
     private static string InputParam(NetworkPlan plan) => plan.HasEmbedding ? RoInts + " tokens" : RoSpan + " inputs";
@@ -434,6 +455,7 @@ internal static class NetworkEmitter
         w.Line(Inv($"    => Run({input}, lengths, output, {StateParams(plan, false)}, training: false);"));
         w.Line();
         WriteForwardDocs(w, plan, "Runs the network like <see cref=\"Forward\"/> with dropout on, and keeps what <see cref=\"Backward\"/> needs.");
+        if (HasBatchOnePath(plan)) w.Line("/// <exception cref=\"global::System.InvalidOperationException\"><see cref=\"WeightsFrozen\"/> is true.</exception>");
         w.Line(Inv($"public void ForwardTraining({InputParam(plan)}, {RoInts} lengths, {Span} output, {StateParams(plan, true)})"));
         w.Line(Inv($"    => Run({input}, lengths, output, {StateParams(plan, false)}, training: true);"));
         w.Line();
@@ -441,6 +463,8 @@ internal static class NetworkEmitter
         using (w.Block(Inv($"private void Run({InputParam(plan)}, {RoInts} lengths, {Span} output, {Span} finalHidden, {RoSpan} initialHidden, {Span} finalCell, {RoSpan} initialCell, bool training)")))
         {
             w.Line("// Check every argument before anything is written.");
+            if (HasBatchOnePath(plan))
+                w.Line("if (training && _frozen is not null) throw new global::System.InvalidOperationException(\"The weights are frozen for inference (WeightsFrozen = true); set WeightsFrozen = false to train.\");");
             w.Line(Inv($"int batch = lengths.Length;"));
             w.Line(Inv($"int steps = {Args}.CheckBatch(lengths, {input}.Length, {(plan.HasEmbedding ? "1" : "InputSize")}, \"{input}\"{LayoutArgument(plan)});"));
             if (plan.HasEmbedding) w.Line(Inv($"{Args}.CheckTokens(tokens, lengths, steps, VocabularySize{LayoutArgument(plan)});"));
@@ -569,7 +593,7 @@ internal static class NetworkEmitter
             {
                 // One sequence at inference: the runner projects on RecurrentThreads threads and adds b_ih here (its loop adds only b_hh).
                 w.Line(Inv($"bool batchOne = batch == 1 && !training && {K}RecurrentRunner.IsSupported; // one sequence at inference: see the time loop"));
-                w.Line(Inv($"if (batchOne) _recurrent.Project(gates, input, {layer.WeightIh.Property}, {layer.BiasIh.Property}, rows, {inW}, {h}); // + {layer.BiasIh.Key}, on RecurrentThreads threads (the runner's loop adds only {layer.BiasHh.Key})"));
+                w.Line(Inv($"if (batchOne) _recurrent.Project(gates, input, {layer.WeightIh.Property}, {layer.BiasIh.Property}, rows, {inW}, {h}, _frozen?[{state}]); // + {layer.BiasIh.Key}, on RecurrentThreads threads (the runner's loop adds only {layer.BiasHh.Key})"));
                 w.Line(Inv($"else {K}Gemm.ABt(gates, input, {layer.WeightIh.Property}, rows, {gh}, {inW}, accumulate: false);"));
             }
             else
@@ -659,11 +683,12 @@ internal static class NetworkEmitter
         int h = plan.H, gh = plan.GH, outOffset = layer.Reverse ? h : 0;
         string common = Inv($"{layer.WeightHh.Property}, {layer.BiasHh.Property}, gates.Slice(0, lengths[0] * {gh}), h");
         string rest = Inv($"{(outOffset == 0 ? "output" : Inv($"output.Slice({outOffset})"))}, {plan.LayerOutputSize}, lengths[0], reverse: {(layer.Reverse ? "true" : "false")}");
+        string packed = Inv($"packed: _frozen?[{layer.StateIndex(plan.Directions)}]");
         w.Line("// One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).");
         w.Line("if (batchOne)");
-        w.Line("    " + (plan.IsLstm ? Inv($"_recurrent.Lstm({common}, c, {rest});")
-            : plan.IsGru ? Inv($"_recurrent.Gru({common}, {rest});")
-            : Inv($"_recurrent.Rnn({common}, {rest}, relu: {(plan.Spec.Relu ? "true" : "false")});")));
+        w.Line("    " + (plan.IsLstm ? Inv($"_recurrent.Lstm({common}, c, {rest}, {packed});")
+            : plan.IsGru ? Inv($"_recurrent.Gru({common}, {rest}, {packed});")
+            : Inv($"_recurrent.Rnn({common}, {rest}, relu: {(plan.Spec.Relu ? "true" : "false")}, {packed});")));
     }
 
     // One forward step of the reset-first GRU: r and z need h·W_hrzᵀ, then n needs (r⊙h)·W_hnᵀ,

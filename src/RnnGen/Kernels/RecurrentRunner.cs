@@ -91,9 +91,10 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="length">Positions to run (≥ 1).</param>
     /// <param name="reverse">Run from the last position to the first (the reverse direction of a bidirectional layer).</param>
     /// <param name="relu">ReLU instead of tanh.</param>
+    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); null packs it per call.</param>
     public void Rnn(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden,
-        Span<float> output, int outputStride, int length, bool reverse, bool relu) =>
-        Run(relu ? RecurrentStep.Cell.RnnRelu : RecurrentStep.Cell.Rnn, 1, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse);
+        Span<float> output, int outputStride, int length, bool reverse, bool relu, PackedWeights? packed = null) =>
+        Run(relu ? RecurrentStep.Cell.RnnRelu : RecurrentStep.Cell.Rnn, 1, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse, packed);
 
     // gates i, f, g, o; c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t)
     /// <summary>LSTM layer over one sequence (gates i, f, g, o).</summary>
@@ -106,11 +107,12 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
     /// <param name="length">Positions to run (≥ 1).</param>
     /// <param name="reverse">Run from the last position to the first.</param>
+    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); null packs it per call.</param>
     public void Lstm(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden, Span<float> cell,
-        Span<float> output, int outputStride, int length, bool reverse)
+        Span<float> output, int outputStride, int length, bool reverse, PackedWeights? packed = null)
     {
         if (cell.Length != hidden.Length) throw new ArgumentException($"The cell state holds {cell.Length} values; the hidden state holds {hidden.Length}.", nameof(cell));
-        Run(RecurrentStep.Cell.Lstm, 4, weightHh, biasHh, inputProjection, hidden, cell, output, outputStride, length, reverse);
+        Run(RecurrentStep.Cell.Lstm, 4, weightHh, biasHh, inputProjection, hidden, cell, output, outputStride, length, reverse, packed);
     }
 
     // gates r, z, n; n = tanh(x_n + r⊙(W_hn·h + b_hn)), h_t = (1−z)⊙n + z⊙h_{t−1}
@@ -123,9 +125,10 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
     /// <param name="length">Positions to run (≥ 1).</param>
     /// <param name="reverse">Run from the last position to the first.</param>
+    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); null packs it per call.</param>
     public void Gru(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden,
-        Span<float> output, int outputStride, int length, bool reverse) =>
-        Run(RecurrentStep.Cell.Gru, 3, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse);
+        Span<float> output, int outputStride, int length, bool reverse, PackedWeights? packed = null) =>
+        Run(RecurrentStep.Cell.Gru, 3, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse, packed);
 
     // projection[r] = input[r]·W_ihᵀ + b_ih, r < rows. Two threads: each computes the columns of the
     // hidden units its time loop will own (for every gate), so each core then reads its part of the
@@ -145,7 +148,10 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="rows">Positions (≥ 1).</param>
     /// <param name="inputSize">Features per position (≥ 1).</param>
     /// <param name="hidden">Hidden units H; G·H, the length of <paramref name="biasIh"/>, must be a multiple of it.</param>
-    public void Project(Span<float> projection, ReadOnlySpan<float> input, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasIh, int rows, int inputSize, int hidden)
+    /// <param name="packed">Optional: the packed copy of W_ih kept between calls (see <see cref="PackedWeights"/>); null packs it per call.
+    /// Pass the same instance as to the time loop that follows: the two threads split the columns where the loop splits its units.</param>
+    public void Project(Span<float> projection, ReadOnlySpan<float> input, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasIh, int rows, int inputSize, int hidden,
+        PackedWeights? packed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
@@ -158,18 +164,23 @@ public sealed unsafe class RecurrentRunner : IDisposable
         if ((long)rows * n > int.MaxValue || (long)rows * inputSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(rows), rows, "The input and the projection must hold fewer than 2³¹ values.");
 
         const int Block = GemmParallel.ColumnBlock;
-        int unitsPerBlock = UnitsPerBlock(rows);
+        int unitsPerBlock = UnitsPerBlock(rows, packed);
         int ownedUnits = CallerBlocks((hidden + unitsPerBlock - 1) / unitsPerBlock) * unitsPerBlock; // the caller's units in the loop
         int half = (n / 2 + Block - 1) / Block * Block;
         bool byUnits = hidden % Block == 0 && ownedUnits % Block == 0 && ownedUnits < hidden;
-        bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= GemmParallel.MinimumWork;
-        fixed (float* c = projection, a = input, b = weightIh, bias = biasIh)
+        bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= TwoThreadProjectionMinimum;
+        // Kept packed: W_ihᵀ in the GEMM's panels, packed on first use. Calls of at most GemmSmall.MaxRows rows take the
+        // small-product kernel, which reads W_ih in place and rounds differently from the packed one: they keep it.
+        bool prepacked = packed is not null && rows > GemmSmall.MaxRows;
+        if (prepacked) packed!.EnsureInput(weightIh, n, inputSize);
+        fixed (float* c = projection, a = input, b = weightIh, bias = biasIh, pb = prepacked ? packed!.Input : null)
         {
             // Per gate g, the caller computes columns g·H + [0, split) and the helper g·H + [split, H), with
             // GateWidth = H (byUnits) or n (one range per thread) and SplitBlock = the split inside it.
             _job = new Job
             {
-                Projecting = true, C = c, X = (float*)a, W = (float*)b, Bias = (float*)bias, Length = rows, Columns = n, InputSize = inputSize, Isa = GemmDispatch.Current,
+                Projecting = true, C = c, X = (float*)a, W = prepacked ? pb : (float*)b, WeightsPacked = prepacked,
+                Bias = (float*)bias, Length = rows, Columns = n, InputSize = inputSize, Isa = GemmDispatch.Current,
                 GateWidth = byUnits ? hidden : n, SplitBlock = !two ? n : byUnits ? ownedUnits : half,
             };
             if (two) ProjectTwo();
@@ -187,7 +198,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private static void ProjectColumns(ref Job job, int j0, int j1)
     {
         int n = job.Columns;
-        Gemm.Columns(GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.InputSize, false, job.Isa, j0, j1);
+        Gemm.Columns(job.WeightsPacked ? GemmOp.APackedB : GemmOp.ABt, job.C, job.X, job.W, job.Length, n, job.InputSize, false, job.Isa, j0, j1);
         var bias = new ReadOnlySpan<float>(job.Bias + j0, j1 - j0);
         for (int r = 0; r < job.Length; r++)
         {
@@ -203,12 +214,20 @@ public sealed unsafe class RecurrentRunner : IDisposable
     {
         public RecurrentStep.Cell Cell;
         public bool Projecting; // a Project call, not a time loop
+        public bool WeightsPacked; // W is packed already: a Project call's W_ihᵀ (GEMM panels), or a loop's W_hh kept by PackedWeights
         public int Columns, InputSize, GateWidth; // of a Project call
         public GemmIsa Isa; // of a Project call: the caller's kernel choice (a per-thread setting), used by both threads
         public float* W, Source, Bias, X, C, Output, H0, H1; // W: the weights the steps read (Source, or its packed copy)
         public int Hidden, Gates, Length, OutputStride, SplitBlock, Blocks, Lanes; // Lanes: units per block of the packed form (0: in place)
         public bool Reverse;
     }
+
+    /// <summary>
+    /// Projections of fewer multiply-adds run on the caller alone. Measured on Zen 5 (profile benchmark, W_ih kept packed):
+    /// LSTM I=64 H=128 T=50 (1.6 M) took 19 µs on one thread and 28 on two, where each thread runs four GEMMs of 64
+    /// columns (one per gate) and packs the input for each; GRU I=256 H=256 T=100 (19.7 M) went 199 → 132 µs.
+    /// </summary>
+    internal long TwoThreadProjectionMinimum { get; set; } = 1L << 22;
 
     /// <summary>Calls of at least this many steps first pack W_hh (each thread its own blocks); shorter ones read it in place.</summary>
     internal static int PackedMinimumSteps = 4;
@@ -231,7 +250,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     internal Action<int, int>? StepHook { get; set; }
 
     private void Run(RecurrentStep.Cell cell, int gates, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection,
-        Span<float> hidden, Span<float> cellState, Span<float> output, int outputStride, int length, bool reverse)
+        Span<float> hidden, Span<float> cellState, Span<float> output, int outputStride, int length, bool reverse, PackedWeights? packed)
     {
         int n = hidden.Length;
         if (!IsSupported) throw new PlatformNotSupportedException("The batch-1 recurrent step needs 256-bit SIMD; check RecurrentRunner.IsSupported.");
@@ -244,14 +263,17 @@ public sealed unsafe class RecurrentRunner : IDisposable
         if (output.Length < (long)(length - 1) * outputStride + n) throw new ArgumentException($"The output holds {output.Length} values; {length} positions {outputStride} apart need {(long)(length - 1) * outputStride + n}.", nameof(output));
 
         EnsureState(n);
-        int lanes = length >= PackedMinimumSteps ? PackedLanes : 0; // 0: the row form reads W_hh in place (blocks of RecurrentStep.Block)
+        int lanes = RunsPacked(length, packed) ? PackedLanes : 0; // 0: the row form reads W_hh in place (blocks of RecurrentStep.Block)
+        bool kept = false; // W_hh already packed in `packed` by an earlier call
         if (lanes > 0)
         {
             long packedLength = RecurrentPackedStep.PackedLength(gates, n, lanes) + 16; // + a cache line for alignment
             if (packedLength > Array.MaxLength) lanes = 0; // (a W_hh of more than 8 GB: read in place)
+            else if (packed is not null) kept = packed.EnsureRecurrent(gates, n, lanes, (int)packedLength);
             else if (_packed.Length < packedLength) _packed = GC.AllocateArray<float>((int)packedLength, pinned: true);
         }
-        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, pw = _packed)
+        float[] packedTarget = lanes > 0 && packed is not null ? packed.Recurrent : _packed;
+        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, pw = packedTarget)
         {
             // The two h buffers: the current step reads one and writes the other.
             float* h0 = (float*)(((nint)hb + 63) & ~(nint)63);
@@ -259,20 +281,24 @@ public sealed unsafe class RecurrentRunner : IDisposable
             int blocks = lanes > 0 ? RecurrentPackedStep.Blocks(n, lanes) : RecurrentStep.Blocks(n);
             _job = new Job
             {
-                Cell = cell, W = lanes > 0 ? (float*)(((nint)pw + 63) & ~(nint)63) : w, Source = w, Lanes = lanes, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
+                Cell = cell, W = lanes > 0 ? (float*)(((nint)pw + 63) & ~(nint)63) : w, Source = w, Lanes = lanes, WeightsPacked = kept, Bias = bias, X = x, C = c, Output = o, H0 = h0, H1 = h0 + _hStride,
                 Hidden = n, Gates = gates, Length = length, OutputStride = outputStride, Blocks = blocks,
                 SplitBlock = CallerBlocks(blocks), Reverse = reverse,
             };
             if (_threads == 2 && blocks >= 2) RunTwo();
             else Steps(ref _job, 0, 0, blocks, length, thread: -1);
+            if (lanes > 0) packed?.MarkRecurrentPacked(); // only after a call that finished: a failed one may have packed part of it
             float* final = (length & 1) == 0 ? h0 : h0 + _hStride;
             new ReadOnlySpan<float>(final, n).CopyTo(hidden);
         }
     }
 
-    // Units per block of the kernel a call of `length` steps runs: the packed form's lanes, or the
-    // in-place row form's 8. Project uses it to split its columns where the loop will split its units.
-    private int UnitsPerBlock(int length) => length >= PackedMinimumSteps ? PackedLanes : RecurrentStep.Block;
+    // Units per block of the kernel a call of `length` steps runs: the packed form's lanes (long calls,
+    // and every call that keeps its packed W_hh), or the in-place row form's 8. Project uses it to split
+    // its columns where the loop will split its units.
+    private int UnitsPerBlock(int length, PackedWeights? packed) => RunsPacked(length, packed) ? PackedLanes : RecurrentStep.Block;
+
+    private static bool RunsPacked(int length, PackedWeights? packed) => length >= PackedMinimumSteps || packed is not null;
 
     // The caller's share of a call's blocks, the first half rounded up (the helper takes the rest).
     private static int CallerBlocks(int blocks) => (blocks + 1) / 2;
@@ -295,7 +321,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     private void Steps(ref Job job, int first, int block0, int block1, int last, int thread)
     {
         Action<int, int>? hook = StepHook;
-        if (first == 0 && job.Lanes > 0) RecurrentPackedStep.Pack(job.W, job.Source, job.Gates, job.Hidden, job.Lanes, block0, block1);
+        if (first == 0 && job.Lanes > 0 && !job.WeightsPacked) RecurrentPackedStep.Pack(job.W, job.Source, job.Gates, job.Hidden, job.Lanes, block0, block1);
         for (int s = first; s < last; s++)
         {
             hook?.Invoke(Math.Max(thread, 0), s);

@@ -211,6 +211,7 @@ namespace Demo
             // W_hh packed once per pass for the per-step product (forward: W_hhᵀ, backward: W_hh).
             private readonly float[] _packedWeight = new float[global::System.Math.Max(global::RnnGen.Kernels.Gemm.PackedLength(10, 10), global::RnnGen.Kernels.Gemm.PackedLength(10, 10))];
             private readonly global::RnnGen.Kernels.RecurrentRunner _recurrent = new(); // batch-1 inference time loops, on one or two threads
+            private global::RnnGen.Kernels.PackedWeights[]? _frozen; // per layer direction (state index) while WeightsFrozen: the runner's packed weights, kept between calls
             private int _batch, _steps;
             private bool _hasTrainingState, _inputDropped;
             private bool _layerDropped;
@@ -237,6 +238,21 @@ namespace Demo
             /// </summary>
             /// <exception cref="global::System.ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
             public int RecurrentThreads { get => _recurrent.Threads; set => _recurrent.Threads = value; }
+
+            /// <summary>
+            /// Inference with frozen weights, as in an inference session: while true, inference on a single sequence (and <see cref="Step"/> on one stream)
+            /// packs each layer's W_hh and W_ih once, on the first call, and reuses the packed copies instead of packing them on every call.
+            /// Changes to those weight matrices in <see cref="Parameters"/> are not seen while it is true (the other parameters are read on every
+            /// call): set it again (false, or true, which repacks on the next call) after changing them. <see cref="ForwardTraining"/> is
+            /// refused while it is true. Results are bitwise those of unfrozen calls, except for
+            /// calls of fewer than four steps: they run the recurrent kernel of long calls, which rounds differently from the one short unfrozen
+            /// calls run. Batches of two or more sequences are not affected. Default false; replicas start unfrozen.
+            /// </summary>
+            public bool WeightsFrozen
+            {
+                get => _frozen is not null;
+                set => _frozen = value ? new global::RnnGen.Kernels.PackedWeights[] { new(), new() } : null;
+            }
 
             /// <summary>
             /// Bytes of workspace a call with this batch and step count needs (inference, or training with backward). Inference
@@ -312,12 +328,14 @@ namespace Demo
             /// <param name="finalHidden">Optional; receives the last hidden state of every layer and direction, [StateCount, batch, HiddenSize].</param>
             /// <param name="initialHidden">Optional initial hidden states [StateCount, batch, HiddenSize]; zeros when empty.</param>
             /// <exception cref="global::System.ArgumentException">A span's length does not match the batch, a length is out of range; nothing is written.</exception>
+            /// <exception cref="global::System.InvalidOperationException"><see cref="WeightsFrozen"/> is true.</exception>
             public void ForwardTraining(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output, global::System.Span<float> finalHidden = default, global::System.ReadOnlySpan<float> initialHidden = default)
                 => Run(inputs, lengths, output, finalHidden, initialHidden, default, default, training: true);
 
             private void Run(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output, global::System.Span<float> finalHidden, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> finalCell, global::System.ReadOnlySpan<float> initialCell, bool training)
             {
                 // Check every argument before anything is written.
+                if (training && _frozen is not null) throw new global::System.InvalidOperationException("The weights are frozen for inference (WeightsFrozen = true); set WeightsFrozen = false to train.");
                 int batch = lengths.Length;
                 int steps = global::RnnGen.NetworkArguments.CheckBatch(lengths, inputs.Length, InputSize, "inputs");
                 int rows = batch * steps;
@@ -387,7 +405,7 @@ namespace Demo
 
                 // Input projection of every step at once, one GEMM: gates = input · weight_ih_l0ᵀ (the cell adds bias_ih_l0).
                 bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-                if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 4, 10); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
+                if (batchOne) _recurrent.Project(gates, input, WeightIhL0, BiasIhL0, rows, 4, 10, _frozen?[0]); // + bias_ih_l0, on RecurrentThreads threads (the runner's loop adds only bias_hh_l0)
                 else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL0, rows, 10, 4, accumulate: false);
 
                 // Initial state: state index 0 of the given tensors, or zeros.
@@ -404,7 +422,7 @@ namespace Demo
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
                 // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
                 if (batchOne)
-                    _recurrent.Rnn(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 10), h, output, 10, lengths[0], reverse: false, relu: true);
+                    _recurrent.Rnn(WeightHhL0, BiasHhL0, gates.Slice(0, lengths[0] * 10), h, output, 10, lengths[0], reverse: false, relu: true, packed: _frozen?[0]);
                 else
                 {
                     for (int s = 0; s < steps; s++)
@@ -445,7 +463,7 @@ namespace Demo
 
                 // Input projection of every step at once, one GEMM: gates = input · weight_ih_l1ᵀ (the cell adds bias_ih_l1).
                 bool batchOne = batch == 1 && !training && global::RnnGen.Kernels.RecurrentRunner.IsSupported; // one sequence at inference: see the time loop
-                if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 10, 10); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
+                if (batchOne) _recurrent.Project(gates, input, WeightIhL1, BiasIhL1, rows, 10, 10, _frozen?[1]); // + bias_ih_l1, on RecurrentThreads threads (the runner's loop adds only bias_hh_l1)
                 else global::RnnGen.Kernels.Gemm.ABt(gates, input, WeightIhL1, rows, 10, 10, accumulate: false);
 
                 // Initial state: state index 1 of the given tensors, or zeros.
@@ -462,7 +480,7 @@ namespace Demo
                 bool sorted = global::RnnGen.Kernels.Rows.IsSortedLongestFirst(lengths);
                 // One sequence at inference: the runtime runs the whole loop (cell fused behind the recurrent product; RecurrentThreads = 2 splits the units over two cores).
                 if (batchOne)
-                    _recurrent.Rnn(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 10), h, output, 10, lengths[0], reverse: false, relu: true);
+                    _recurrent.Rnn(WeightHhL1, BiasHhL1, gates.Slice(0, lengths[0] * 10), h, output, 10, lengths[0], reverse: false, relu: true, packed: _frozen?[1]);
                 else
                 {
                     for (int s = 0; s < steps; s++)

@@ -40,7 +40,8 @@ public class RecurrentRunnerTests
     }
 
     // Runs the layer; returns (output, final h, final c). Output cells between the strided rows must stay untouched (NaN).
-    private static (float[] Output, float[] H, float[] C) Run(Layer l, RecurrentRunner? runner)
+    // `kept`: the packed weights the runner keeps between calls (null: it packs per call).
+    private static (float[] Output, float[] H, float[] C) Run(Layer l, RecurrentRunner? runner, PackedWeights? kept = null)
     {
         var output = new float[(l.Length - 1) * l.Stride + l.Hidden + 5];
         Array.Fill(output, float.NaN);
@@ -49,16 +50,16 @@ public class RecurrentRunnerTests
         {
             case Kind.Lstm:
                 if (runner is null) RecurrentReference.Lstm(l.W, l.Bias, l.X, h, c, output, l.Stride, l.Length, l.Reverse);
-                else runner.Lstm(l.W, l.Bias, l.X, h, c, output, l.Stride, l.Length, l.Reverse);
+                else runner.Lstm(l.W, l.Bias, l.X, h, c, output, l.Stride, l.Length, l.Reverse, kept);
                 break;
             case Kind.Gru:
                 if (runner is null) RecurrentReference.Gru(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse);
-                else runner.Gru(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse);
+                else runner.Gru(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse, kept);
                 break;
             default:
                 bool relu = l.Kind == Kind.RnnRelu;
                 if (runner is null) RecurrentReference.Rnn(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse, relu);
-                else runner.Rnn(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse, relu);
+                else runner.Rnn(l.W, l.Bias, l.X, h, output, l.Stride, l.Length, l.Reverse, relu, kept);
                 break;
         }
         return (output, h, c);
@@ -152,6 +153,87 @@ public class RecurrentRunnerTests
                     }
     }
 
+    [Theory]
+    [InlineData(Kind.Lstm, 40)]  // three blocks of 16: the caller packs two, the helper one
+    [InlineData(Kind.Gru, 129)]
+    [InlineData(Kind.Rnn, 33)]
+    [InlineData(Kind.RnnRelu, 16)]
+    public void KeptPackedWeights_GiveTheBitsOfPackingPerCall_UntilCleared(Kind kind, int hidden)
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer layer = Make(kind, hidden, length: 9, reverse: true, seed: 7);
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        var expected = Run(layer, one);
+
+        // Other weights, the rest unchanged.
+        Layer changed = Make(kind, hidden, length: 9, reverse: true, seed: 7);
+        new SeededRandom(8).FillUniform(changed.W, -0.3f, 0.3f);
+        var expectedChanged = Run(changed, one);
+        Assert.NotEqual(expected.Output, expectedChanged.Output);
+
+        foreach (RecurrentRunner runner in new[] { one, two })
+        {
+            var kept = new PackedWeights();
+            for (int call = 0; call < 3; call++) // the first call packs, the others reuse the copy
+            {
+                var actual = Run(layer, runner, kept);
+                Assert.Equal(expected.Output, actual.Output);
+                Assert.Equal(expected.H, actual.H);
+                Assert.Equal(expected.C, actual.C);
+            }
+            // The runner trusts the copy: other weights of the same shape are not looked at until Clear.
+            Assert.Equal(expected.Output, Run(changed, runner, kept).Output);
+            kept.Clear();
+            Assert.Equal(expectedChanged.Output, Run(changed, runner, kept).Output);
+            // Another shape repacks.
+            Layer other = Make(kind, hidden + 5, length: 6, reverse: false, seed: 9);
+            Assert.Equal(Run(other, one).Output, Run(other, runner, kept).Output);
+        }
+    }
+
+    // A short call with a kept copy runs the packed kernel: its steps are bitwise those of a long call's first steps.
+    [Theory]
+    [InlineData(Kind.Lstm)]
+    [InlineData(Kind.Gru)]
+    [InlineData(Kind.Rnn)]
+    public void ShortCallWithKeptWeights_RunsTheLongCallsKernel(Kind kind)
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer longCall = Make(kind, 37, length: 9, reverse: false, seed: 10);
+        Layer shortCall = Make(kind, 37, length: 2, reverse: false, seed: 10);
+        shortCall.X = longCall.X.AsSpan(0, 2 * Gates(kind) * 37).ToArray();
+        shortCall.H0 = longCall.H0;
+        shortCall.C0 = longCall.C0;
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        var expected = Run(longCall, one).Output.AsSpan(0, longCall.Stride + 37).ToArray(); // positions 0 and 1
+        foreach (RecurrentRunner runner in new[] { one, two })
+        {
+            var kept = new PackedWeights();
+            for (int call = 0; call < 2; call++)
+                Assert.Equal(expected, Run(shortCall, runner, kept).Output.AsSpan(0, shortCall.Stride + 37).ToArray());
+        }
+        // Without a kept copy a short call reads W_hh in place: close to the long call, not its bits.
+        AssertClose(expected, Run(shortCall, one).Output.AsSpan(0, shortCall.Stride + 37).ToArray(), 2e-5, "in place");
+    }
+
+    // A call that fails after packing part of W_hh must not leave the copy marked ready.
+    [Fact]
+    public void FailedCall_DoesNotKeepAPartialCopy()
+    {
+        if (!RecurrentRunner.IsSupported) return;
+        Layer first = Make(Kind.Lstm, 48, length: 12, reverse: false, seed: 11);
+        Layer second = Make(Kind.Lstm, 48, length: 12, reverse: false, seed: 12);
+        using var one = new RecurrentRunner();
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
+        var kept = new PackedWeights();
+        two.StepHook = (thread, step) => { if (thread == 0 && step == 0) throw new TimeoutException("caller fault"); };
+        Assert.Throws<TimeoutException>(() => Run(first, two, kept));
+        two.StepHook = null;
+        Assert.Equal(Run(second, one).Output, Run(second, two, kept).Output);
+    }
+
     [Fact]
     public void RepeatedCallsOnTwoThreads_AndOneStepCalls_GiveTheSameBits()
     {
@@ -234,7 +316,7 @@ public class RecurrentRunnerTests
     }
 
     [Theory]
-    [InlineData(50, 64, 512, 128)]  // LSTM H=128: per gate, units [0, 64) on the caller, [64, 128) on the helper
+    [InlineData(50, 64, 512, 128)]  // LSTM H=128: per gate, units [0, 64) on the caller, [64, 128) on the helper (with the threshold lowered)
     [InlineData(9, 40, 768, 256)]   // GRU H=256: per gate, [0, 128) and [128, 256)
     [InlineData(7, 33, 200, 40)]    // H not a multiple of 64: the columns split at 128 of 200
     [InlineData(5, 17, 192, 192)]   // one gate of 192: units [0, 96) is no multiple of 64, so columns [0, 128) and [128, 192)
@@ -251,16 +333,44 @@ public class RecurrentRunnerTests
         Rows.AddBias(expected, bias, rows);
 
         using var one = new RecurrentRunner();
-        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true };
-        foreach (RecurrentRunner runner in new[] { one, two })
-            for (int call = 0; call < 3; call++) // the helper serves projections and loops alike, call after call
-            {
-                var actual = new float[rows * n + 3];
-                Array.Fill(actual, float.NaN);
-                runner.Project(actual, input, w, bias, rows, inputSize, hidden);
-                Assert.Equal(expected, actual.AsSpan(0, rows * n).ToArray());
-                Assert.All(actual.AsSpan(rows * n).ToArray(), v => Assert.True(float.IsNaN(v), "written past the projection"));
-            }
+        // These shapes are below the measured threshold for sharing a projection: lower it so that the split runs.
+        using var two = new RecurrentRunner { Threads = 2, WaitForHelper = true, TwoThreadProjectionMinimum = GemmParallel.MinimumWork };
+        using var twoByDefault = new RecurrentRunner { Threads = 2 };
+        foreach (RecurrentRunner runner in new[] { one, two, twoByDefault })
+            foreach (PackedWeights? kept in new[] { null, new PackedWeights() }) // W_ihᵀ packed per call, or once and kept
+                for (int call = 0; call < 3; call++) // the helper serves projections and loops alike, call after call
+                {
+                    var actual = new float[rows * n + 3];
+                    Array.Fill(actual, float.NaN);
+                    runner.Project(actual, input, w, bias, rows, inputSize, hidden, kept);
+                    Assert.Equal(expected, actual.AsSpan(0, rows * n).ToArray());
+                    Assert.All(actual.AsSpan(rows * n).ToArray(), v => Assert.True(float.IsNaN(v), "written past the projection"));
+                }
+    }
+
+    [Fact]
+    public void Project_WithKeptWeights_IgnoresChangedWeightsUntilCleared()
+    {
+        const int rows = 20, inputSize = 24, n = 96, hidden = 24;
+        var random = new SeededRandom(13);
+        float[] input = new float[rows * inputSize], w = new float[n * inputSize], w2 = new float[n * inputSize], bias = new float[n];
+        random.FillUniform(input, -1, 1);
+        random.FillUniform(w, -0.5f, 0.5f);
+        random.FillUniform(w2, -0.5f, 0.5f);
+        random.FillUniform(bias, -0.5f, 0.5f);
+        float[] Project(RecurrentRunner r, float[] weights, PackedWeights? kept)
+        {
+            var result = new float[rows * n];
+            r.Project(result, input, weights, bias, rows, inputSize, hidden, kept);
+            return result;
+        }
+        using var runner = new RecurrentRunner();
+        var packed = new PackedWeights();
+        float[] first = Project(runner, w, packed), second = Project(runner, w2, null);
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, Project(runner, w2, packed));
+        packed.Clear();
+        Assert.Equal(second, Project(runner, w2, packed));
     }
 
     // The kernel choice is a per-thread setting: the helper must use the caller's, or the two halves
