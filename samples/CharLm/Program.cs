@@ -127,6 +127,8 @@ static class Commands
         int topK = o.Int("top-k", 0, min: 0);
         ulong seed = o.Seed("seed", 1);
         (CharLmNet net, CharacterSet characters) = LoadModel(modelPath);
+        // The weights do not change while sampling: each layer's are packed once instead of on every character.
+        net.WeightsFrozen = true;
 
         var generator = new TextGenerator(net, characters, new TokenSampler(seed, temperature, topK));
         var output = Console.Out;
