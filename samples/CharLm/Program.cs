@@ -127,7 +127,8 @@ static class Commands
         int topK = o.Int("top-k", 0, min: 0);
         ulong seed = o.Seed("seed", 1);
         (CharLmNet net, CharacterSet characters) = LoadModel(modelPath);
-        // The weights do not change while sampling: each layer's are packed once instead of on every character.
+        // The weights do not change while sampling: each layer's are packed once, and every character runs the packed
+        // kernel instead of reading them in place (about 1.1× faster per character on this model; it rounds differently).
         net.WeightsFrozen = true;
 
         var generator = new TextGenerator(net, characters, new TokenSampler(seed, temperature, topK));

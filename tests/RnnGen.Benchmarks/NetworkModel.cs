@@ -69,6 +69,7 @@ internal abstract class NetworkModel
         // Batch-1 inference replicas on one and two cores; prepareBatchOne(replica, threads) sets RecurrentThreads and freezes the weights.
         private readonly TNet _batchOneOneCore, _batchOneTwoCores;
         private readonly Action<TNet, int> _prepareBatchOne;
+        private bool _batchOneStale; // a training step changed the shared parameters since the replicas froze theirs
 
         public Typed(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
                      Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne)
@@ -87,7 +88,7 @@ internal abstract class NetworkModel
             PrepareBatchOne();
         }
 
-        // Freezing again after the shared parameters change (a training step) repacks them on the next call.
+        // Freezing again after the shared parameters changed (a training step) repacks them on the next call.
         private void PrepareBatchOne()
         {
             _prepareBatchOne(_batchOneOneCore, 1);
@@ -101,6 +102,8 @@ internal abstract class NetworkModel
             int batch = lengths.Length;
             if (batch == 1)
             {
+                if (_batchOneStale) PrepareBatchOne();
+                _batchOneStale = false;
                 _forward(threads == 1 ? _batchOneOneCore : _batchOneTwoCores, inputs, lengths, output);
                 return;
             }
@@ -125,7 +128,7 @@ internal abstract class NetworkModel
                 double loss = MseGradient(output, target, outputGradient, total);
                 _backward(_primary, outputGradient);
                 _adam1.Step(_primary);
-                PrepareBatchOne();
+                _batchOneStale = true;
                 return loss;
             }
             _parallel ??= new DataParallel<TNet>(_primary, _replica, threads, shardCount: threads);
@@ -140,7 +143,7 @@ internal abstract class NetworkModel
                 return new LossSum(loss, count);
             });
             _adam2.Step(_primary);
-            PrepareBatchOne();
+            _batchOneStale = true;
             return sum.Sum;
         }
 

@@ -58,19 +58,21 @@ internal static class ProfileBenchmark
             var one = new RecurrentRunner();
             var two = new RecurrentRunner { Threads = 2 };
             // The whole forward runs with frozen weights (see NetworkModel.Infer), so the phases keep the packed weights too
-            // (one PackedWeights per runner: the two split W_hh differently); the unfrozen calls, which pack per call, are shown aside.
-            PackedWeights keptOne = new(), keptTwo = new();
+            // (the packed layout does not depend on the thread split: one copy serves both runners); the unfrozen calls, which
+            // pack per call, are shown aside.
+            PackedWeights kept = new();
             void Loop(RecurrentRunner r, PackedWeights? kept)
             {
                 if (c.Cell == CellKind.Lstm) r.Lstm(wHh, bHh, gates, h, cState, output, H, T, reverse: false, kept);
                 else r.Gru(wHh, bHh, gates, h, output, H, T, reverse: false, kept);
             }
             float sink = 0;
-            phases.Add(("input projection (runner's Project: GEMM + b_ih, W_ih kept packed)", () => one.Project(gatesWork, input, wIh, bIh, rows, I, H, keptOne), 2.0 * rows * GH * I));
-            phases.Add(("  (the same on 2 threads)", () => two.Project(gatesWork, input, wIh, bIh, rows, I, H, keptTwo), -2.0 * rows * GH * I));
+            phases.Add(("input projection (runner's Project: GEMM + b_ih, W_ih kept packed)", () => one.Project(gatesWork, input, wIh, bIh, rows, I, H, kept), 2.0 * rows * GH * I));
+            // 2²²: RecurrentRunner.TwoThreadProjectionMinimum, below which a projection stays on the caller.
+            phases.Add(((long)rows * GH * I < 1L << 22 ? "  (the same on 2 threads: too small to share, one thread)" : "  (the same on 2 threads)", () => two.Project(gatesWork, input, wIh, bIh, rows, I, H, kept), -2.0 * rows * GH * I));
             phases.Add(("  (unfrozen: W_ih packed on every call)", () => one.Project(gatesWork, input, wIh, bIh, rows, I, H), -2.0 * rows * GH * I));
-            phases.Add(("recurrent loop (runner: W_hh kept packed, product + cell)", () => Loop(one, keptOne), 2.0 * rows * GH * H));
-            phases.Add(("  (the same on 2 threads, RecurrentThreads = 2)", () => Loop(two, keptTwo), -2.0 * rows * GH * H));
+            phases.Add(("recurrent loop (runner: W_hh kept packed, product + cell)", () => Loop(one, kept), 2.0 * rows * GH * H));
+            phases.Add(("  (the same on 2 threads, RecurrentThreads = 2)", () => Loop(two, kept), -2.0 * rows * GH * H));
             phases.Add(("  (unfrozen: W_hh packed on every call)", () => Loop(one, null), -2.0 * rows * GH * H));
             phases.Add(("  (floor: W_hh read T times, no arithmetic)", () => sink += BenchmarkCases.ReadPerStep(wHhAligned, T), -2.0 * rows * GH * H));
             GC.KeepAlive(sink);

@@ -220,6 +220,7 @@ internal static class NetworkEmitter
                         break;
                 }
             }
+            if (HasBatchOnePath(plan)) w.Line("if (_frozen is not null) WeightsFrozen = true; // the kept copies hold the old weights: the next call repacks");
         }
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero (call before accumulating a new batch).</summary>");
@@ -396,11 +397,12 @@ internal static class NetworkEmitter
         w.Line("/// <summary>");
         w.Line("/// Inference with frozen weights, as in an inference session: while true, inference on a single sequence" + (plan.Spec.Bidirectional ? "" : " (and <see cref=\"Step\"/> on one stream)"));
         w.Line("/// packs each layer's W_hh and W_ih once, on the first call, and reuses the packed copies instead of packing them on every call.");
-        w.Line("/// Changes to those weight matrices in <see cref=\"Parameters\"/> are not seen while it is true (the other parameters are read on every");
-        w.Line("/// call): set it again (false, or true, which repacks on the next call) after changing them. <see cref=\"ForwardTraining\"/> is");
-        w.Line("/// refused while it is true. Results are bitwise those of unfrozen calls, except for");
-        w.Line("/// calls of fewer than four steps: they run the recurrent kernel of long calls, which rounds differently from the one short unfrozen");
-        w.Line("/// calls run. Batches of two or more sequences are not affected. Default false; replicas start unfrozen.");
+        w.Line("/// Changes to those weight matrices in <see cref=\"Parameters\"/> (written directly, by an optimizer or by loading a checkpoint) are not");
+        w.Line("/// seen while it is true (the other parameters are read on every call; <see cref=\"ResetParameters\"/> repacks): set it again (false, or");
+        w.Line("/// true, which repacks on the next call) after changing them. <see cref=\"ForwardTraining\"/> is refused while it is true.");
+        w.Line("/// Results are bitwise those of unfrozen calls on sequences of five steps or more; shorter calls read the packed copies, where");
+        w.Line("/// unfrozen ones read the weights in place, and round differently. Batches of two or more sequences are not affected.");
+        w.Line("/// Default false; replicas start unfrozen.");
         w.Line("/// </summary>");
         using (w.Block("public bool WeightsFrozen"))
         {

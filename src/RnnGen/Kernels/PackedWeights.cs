@@ -12,9 +12,10 @@ namespace RnnGen.Kernels;
 /// <remarks>
 /// The runner trusts the copies: a call does not look at the weights it is given once their copy exists
 /// (it checks only that the shapes match; a different shape repacks). After the weights change, call
-/// <see cref="Clear"/> or use a new instance. Results are bitwise the same as calls that pack per call,
-/// except for loops of fewer than four steps: without a kept copy they read W_hh in place, with one they
-/// run the packed kernel of long calls, which rounds differently.
+/// <see cref="Clear"/> or use a new instance. Results are bitwise the same as calls without one for
+/// sequences of five steps or more. Shorter ones read the weights in place without a kept copy (W_hh
+/// in loops of fewer than four steps, W_ih in projections of at most four rows) and the packed copies
+/// with one, which rounds differently.
 /// </remarks>
 public sealed class PackedWeights
 {

@@ -16,7 +16,9 @@ namespace RnnGen.Kernels;
 /// <para>
 /// Calls of several steps first pack W_hh [G·H × H] so that each step reads it as one sequential
 /// stream of broadcast multiply-adds, 16 units at a time (each thread packs its own units); short
-/// calls (a streaming step) read it in place as dot products of 8 rows. Either way the bias, gate
+/// calls (a streaming step) read it in place as dot products of 8 rows. A caller whose weights do not
+/// change passes a <see cref="PackedWeights"/>: the packing is then done once, and every call, short
+/// ones too, runs the packed form. Either way the bias, gate
 /// activations and state update are fused behind the product (<see cref="IsSupported"/> tells
 /// whether the SIMD step is available; generated code keeps its generic loop otherwise).
 /// </para>
@@ -91,7 +93,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="length">Positions to run (≥ 1).</param>
     /// <param name="reverse">Run from the last position to the first (the reverse direction of a bidirectional layer).</param>
     /// <param name="relu">ReLU instead of tanh.</param>
-    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); null packs it per call.</param>
+    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); with null, calls of 4 steps or more pack it per call and shorter ones read it in place.</param>
     public void Rnn(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden,
         Span<float> output, int outputStride, int length, bool reverse, bool relu, PackedWeights? packed = null) =>
         Run(relu ? RecurrentStep.Cell.RnnRelu : RecurrentStep.Cell.Rnn, 1, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse, packed);
@@ -107,7 +109,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
     /// <param name="length">Positions to run (≥ 1).</param>
     /// <param name="reverse">Run from the last position to the first.</param>
-    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); null packs it per call.</param>
+    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); with null, calls of 4 steps or more pack it per call and shorter ones read it in place.</param>
     public void Lstm(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden, Span<float> cell,
         Span<float> output, int outputStride, int length, bool reverse, PackedWeights? packed = null)
     {
@@ -125,7 +127,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="outputStride">Floats between consecutive positions of <paramref name="output"/> (≥ H).</param>
     /// <param name="length">Positions to run (≥ 1).</param>
     /// <param name="reverse">Run from the last position to the first.</param>
-    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); null packs it per call.</param>
+    /// <param name="packed">Optional: the packed copy of W_hh kept between calls (see <see cref="PackedWeights"/>); with null, calls of 4 steps or more pack it per call and shorter ones read it in place.</param>
     public void Gru(ReadOnlySpan<float> weightHh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> inputProjection, Span<float> hidden,
         Span<float> output, int outputStride, int length, bool reverse, PackedWeights? packed = null) =>
         Run(RecurrentStep.Cell.Gru, 3, weightHh, biasHh, inputProjection, hidden, default, output, outputStride, length, reverse, packed);
@@ -135,11 +137,13 @@ public sealed unsafe class RecurrentRunner : IDisposable
     // projection from its own cache; splits fall on multiples of GemmParallel.ColumnBlock.
     /// <summary>
     /// The input projection of one sequence, before its time loop: <c>projection[t] = input[t]·W_ihᵀ + b_ih</c>
-    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop). With two,
+    /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop) when it has at least
+    /// 2²² multiply-adds (smaller ones run on the caller: sharing them cost more than it saved). With two,
     /// each thread computes the columns of the hidden units it owns in the loop, when the split falls on
     /// multiples of 64 columns (otherwise the first and second halves of the columns); either way the
     /// GEMM's arithmetic per column does not depend on the split, so the bits are the same as on one
-    /// thread and as <c>Gemm.ABt</c> followed by <c>Rows.AddBias</c>.
+    /// thread and as <c>Gemm.ABt</c> followed by <c>Rows.AddBias</c> (with a <see cref="PackedWeights"/>,
+    /// for more than 4 rows: shorter projections then read the packed W_ihᵀ, which rounds differently).
     /// </summary>
     /// <param name="projection">Receives [rows × G·H].</param>
     /// <param name="input">[rows × inputSize], one row per position.</param>
@@ -148,8 +152,9 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <param name="rows">Positions (≥ 1).</param>
     /// <param name="inputSize">Features per position (≥ 1).</param>
     /// <param name="hidden">Hidden units H; G·H, the length of <paramref name="biasIh"/>, must be a multiple of it.</param>
-    /// <param name="packed">Optional: the packed copy of W_ih kept between calls (see <see cref="PackedWeights"/>); null packs it per call.
-    /// Pass the same instance as to the time loop that follows: the two threads split the columns where the loop splits its units.</param>
+    /// <param name="packed">Optional: the packed copy of W_ih kept between calls (see <see cref="PackedWeights"/>); null packs it per call
+    /// (at most 4 rows: reads it in place). Pass the same instance as to the time loop that follows: the two threads split the columns
+    /// where the loop splits its units.</param>
     public void Project(Span<float> projection, ReadOnlySpan<float> input, ReadOnlySpan<float> weightIh, ReadOnlySpan<float> biasIh, int rows, int inputSize, int hidden,
         PackedWeights? packed = null)
     {
@@ -169,9 +174,9 @@ public sealed unsafe class RecurrentRunner : IDisposable
         int half = (n / 2 + Block - 1) / Block * Block;
         bool byUnits = hidden % Block == 0 && ownedUnits % Block == 0 && ownedUnits < hidden;
         bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= TwoThreadProjectionMinimum;
-        // Kept packed: W_ihᵀ in the GEMM's panels, packed on first use. Calls of at most GemmSmall.MaxRows rows take the
-        // small-product kernel, which reads W_ih in place and rounds differently from the packed one: they keep it.
-        bool prepacked = packed is not null && rows > GemmSmall.MaxRows;
+        // Kept packed: W_ihᵀ in the GEMM's panels, packed on first use. For more than GemmSmall.MaxRows rows the product
+        // with the packed panels has the bits of the unpacked one; shorter ones round differently (as the loop's short calls do).
+        bool prepacked = packed is not null;
         if (prepacked) packed!.EnsureInput(weightIh, n, inputSize);
         fixed (float* c = projection, a = input, b = weightIh, bias = biasIh, pb = prepacked ? packed!.Input : null)
         {
@@ -229,7 +234,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// </summary>
     internal long TwoThreadProjectionMinimum { get; set; } = 1L << 22;
 
-    /// <summary>Calls of at least this many steps first pack W_hh (each thread its own blocks); shorter ones read it in place.</summary>
+    /// <summary>Calls of at least this many steps first pack W_hh (each thread its own blocks); shorter ones read it in place, unless given a <see cref="PackedWeights"/>.</summary>
     internal static int PackedMinimumSteps = 4;
 
     /// <summary>Tests: units per block of the packed form (16 needs AVX-512; 8 runs the AVX2 kernel on any machine).</summary>

@@ -144,6 +144,7 @@ namespace Demo.Tagging
             random.FillUniform(Parameters.AsSpan(53760, 128), -hiddenBound, hiddenBound); // bias_hh_l1_reverse
             random.FillUniform(Parameters.AsSpan(53888, 1088), -1f / global::System.MathF.Sqrt(64), 1f / global::System.MathF.Sqrt(64)); // head.weight
             random.FillUniform(Parameters.AsSpan(54976, 17), -1f / global::System.MathF.Sqrt(64), 1f / global::System.MathF.Sqrt(64)); // head.bias
+            if (_frozen is not null) WeightsFrozen = true; // the kept copies hold the old weights: the next call repacks
         }
 
         /// <summary>Sets every gradient to zero (call before accumulating a new batch).</summary>
@@ -333,11 +334,12 @@ namespace Demo.Tagging
         /// <summary>
         /// Inference with frozen weights, as in an inference session: while true, inference on a single sequence
         /// packs each layer's W_hh and W_ih once, on the first call, and reuses the packed copies instead of packing them on every call.
-        /// Changes to those weight matrices in <see cref="Parameters"/> are not seen while it is true (the other parameters are read on every
-        /// call): set it again (false, or true, which repacks on the next call) after changing them. <see cref="ForwardTraining"/> is
-        /// refused while it is true. Results are bitwise those of unfrozen calls, except for
-        /// calls of fewer than four steps: they run the recurrent kernel of long calls, which rounds differently from the one short unfrozen
-        /// calls run. Batches of two or more sequences are not affected. Default false; replicas start unfrozen.
+        /// Changes to those weight matrices in <see cref="Parameters"/> (written directly, by an optimizer or by loading a checkpoint) are not
+        /// seen while it is true (the other parameters are read on every call; <see cref="ResetParameters"/> repacks): set it again (false, or
+        /// true, which repacks on the next call) after changing them. <see cref="ForwardTraining"/> is refused while it is true.
+        /// Results are bitwise those of unfrozen calls on sequences of five steps or more; shorter calls read the packed copies, where
+        /// unfrozen ones read the weights in place, and round differently. Batches of two or more sequences are not affected.
+        /// Default false; replicas start unfrozen.
         /// </summary>
         public bool WeightsFrozen
         {

@@ -108,9 +108,14 @@ public class FrozenWeightsTests
         float[] before = s.Forward();
         s.Freeze(true);
         s.Forward(); // packs
-        // The contract: the layers' weight matrices are read from the packed copies while frozen.
-        Span<float> w = Tensor(s.Net, s.Net.Tensors.Any(t => t.Name == "weight_hh_l1") ? "weight_hh_l1" : "weight_hh_l0");
-        for (int i = 0; i < w.Length; i++) w[i] *= 0.5f;
+        // The contract: the layers' weight matrices (W_hh in the loop, W_ih in the projection) are read from the packed copies.
+        void Scale(string tensor, float factor)
+        {
+            Span<float> w = Tensor(s.Net, tensor);
+            for (int i = 0; i < w.Length; i++) w[i] *= factor;
+        }
+        Scale(s.Net.Tensors.Any(t => t.Name == "weight_hh_l1") ? "weight_hh_l1" : "weight_hh_l0", 0.5f);
+        Scale("weight_ih_l0", 0.75f);
         Assert.Equal(before, s.Forward());
 
         s.Freeze(false);
@@ -118,8 +123,41 @@ public class FrozenWeightsTests
         Assert.NotEqual(before, changed);
         s.Freeze(true); // frozen again: the next call packs the new weights
         Assert.Equal(changed, s.Forward());
-        s.Freeze(true); // setting it again while frozen repacks too
+
+        // Setting it again while frozen repacks too.
+        float[] saved = Tensor(s.Net, "weight_hh_l0").ToArray();
+        Scale("weight_hh_l0", 1.25f);
+        s.Freeze(false);
+        float[] changedAgain = s.Forward();
+        Assert.NotEqual(changed, changedAgain);
+        saved.CopyTo(Tensor(s.Net, "weight_hh_l0")); // back to the weights of `changed`
+        s.Freeze(true);
         Assert.Equal(changed, s.Forward());
+        Scale("weight_hh_l0", 1.25f); // the weights of `changedAgain`: not seen while frozen
+        Assert.Equal(changed, s.Forward());
+        s.Freeze(true);
+        Assert.Equal(changedAgain, s.Forward());
+    }
+
+    [Fact]
+    public void ResetParameters_OfAFrozenNetwork_IsSeen()
+    {
+        var frozen = new ThreadsLstmBi(1) { WeightsFrozen = true };
+        var fresh = new ThreadsLstmBi(2);
+        var x = new float[9 * ThreadsLstmBi.InputSize];
+        new SeededRandom(4).FillUniform(x, -1, 1);
+        float[] Run(ThreadsLstmBi n)
+        {
+            var y = new float[9 * ThreadsLstmBi.StepOutputSize];
+            n.Forward(x, [9], y);
+            return y;
+        }
+        float[] old = Run(frozen);
+        frozen.ResetParameters(2);
+        Assert.True(frozen.WeightsFrozen);
+        float[] expected = Run(fresh);
+        Assert.NotEqual(old, expected);
+        Assert.Equal(expected, Run(frozen));
     }
 
     [Theory]
