@@ -181,6 +181,13 @@ internal static class ProfileBenchmark
             Console.WriteLine($"  {phases[i].Name,-56} {times[i] * 1e3,8:F3} {(aside ? "" : $"{times[i] / total * 100:F0}%"),6} {(flops > 0 ? (flops / times[i] * 1e-9).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : ""),8} {times[i] / T * 1e6,8:F2}");
         }
         Console.WriteLine($"  {"rest (copies, clears, checks, loop overhead)",-48} {(total - sum) * 1e3,8:F3} {(total - sum) / total * 100,5:F0}%");
+        if (batchOne)
+        {
+            // A stream fed one step per Step call: unfrozen, a short call reads W_hh and W_ih in place; frozen, it runs
+            // the packed kernels on the copies kept since its first step.
+            double[] stream = timing.Median([model.StreamStep(frozen: false), model.StreamStep(frozen: true)]);
+            Console.WriteLine($"  streaming, one step per Step call: {stream[0] * 1e6:F2} µs unfrozen, {stream[1] * 1e6:F2} µs frozen ({stream[0] / stream[1]:F2}×)");
+        }
         Console.WriteLine();
     }
 
