@@ -9,6 +9,7 @@ using RnnGen.Benchmarks;
 //                        (pytorch_bench.py), 1 and 2 threads; correctness, table, targets, workspace (docs/performance.md).
 //   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
 //   cells [--quick]      the fused cell kernels against their plain references, one step's rows at batch 64.
+//   firstcalls           the first 400 calls of each case in a fresh process, one thread (what tiered compilation costs a short-lived caller).
 //   scaling              two replicas on two threads: inference LSTM I=256 H=256 T=50 B=64 and a training step LSTM I=128 H=256 T=50 B=32, halves alone, together, in sequence.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
@@ -32,7 +33,11 @@ switch (mode)
     case "cells":
         CellBenchmark.Run(quick);
         return 0;
+    case "firstcalls":
+        return FirstCallsBenchmark.Run();
+    case "firstcalls-child" when args.Length > 1:
+        return FirstCallsBenchmark.Child(args[1]);
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; cells [--quick]; scaling.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; cells [--quick]; firstcalls; scaling.");
         return 2;
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -13,6 +14,7 @@ public static class Attention
 {
     // scores[i] = query · keys[i], i < length
     /// <summary>Dot scores (Luong dot, and Luong general with keys = W_a·memory).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotScores(Span<float> scores, ReadOnlySpan<float> query, ReadOnlySpan<float> keys, int length)
     {
         int width = query.Length;
@@ -21,6 +23,7 @@ public static class Attention
 
     // scores[i] = v · tanh(query + keys[i]), i < length; scratch[width]
     /// <summary>Additive (Bahdanau) scores; <paramref name="query"/> is W_q·s, <paramref name="keys"/> are W_k·h_i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AdditiveScores(Span<float> scores, Span<float> scratch, ReadOnlySpan<float> query, ReadOnlySpan<float> keys, ReadOnlySpan<float> v, int length)
     {
         int width = query.Length;
@@ -34,6 +37,7 @@ public static class Attention
 
     // weights[i] = softmax(scores)[i] for i < length, 0 for length ≤ i < weights.Length
     /// <summary>Softmax over the first <paramref name="length"/> scores, in place; padded positions set to 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaskedSoftmax(Span<float> weights, int length)
     {
         Span<float> real = weights.Slice(0, length);
@@ -51,6 +55,7 @@ public static class Attention
 
     // context[width] = Σ_{i<length} weights[i] · memory[i]   (overwrites context)
     /// <summary>The weighted sum of the memory rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Context(Span<float> context, ReadOnlySpan<float> weights, ReadOnlySpan<float> memory, int length)
     {
         int width = context.Length;
@@ -60,6 +65,7 @@ public static class Attention
 
     // dWeights[i] = dContext · memory[i] (overwritten); dMemory[i] += weights[i] · dContext
     /// <summary>Backward of <see cref="Context"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ContextBackward(Span<float> dWeights, Span<float> dMemory, ReadOnlySpan<float> dContext, ReadOnlySpan<float> weights, ReadOnlySpan<float> memory, int length)
     {
         int width = dContext.Length;
@@ -73,6 +79,7 @@ public static class Attention
 
     // dScores[i] = weights[i] · (dWeights[i] − Σ_j weights[j] dWeights[j]), i < length (overwritten)
     /// <summary>Backward of <see cref="MaskedSoftmax"/>; <paramref name="dScores"/> may be the same memory as <paramref name="dWeights"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaskedSoftmaxBackward(Span<float> dScores, ReadOnlySpan<float> dWeights, ReadOnlySpan<float> weights, int length)
     {
         float dot = TensorPrimitives.Dot(weights.Slice(0, length), dWeights.Slice(0, length));
@@ -81,6 +88,7 @@ public static class Attention
 
     // dQuery += Σ dScores[i] keys[i]; dKeys[i] += dScores[i] · query
     /// <summary>Backward of <see cref="DotScores"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotScoresBackward(Span<float> dQuery, Span<float> dKeys, ReadOnlySpan<float> dScores, ReadOnlySpan<float> query, ReadOnlySpan<float> keys, int length)
     {
         int width = query.Length;
@@ -95,6 +103,7 @@ public static class Attention
     // u_i = tanh(query + keys[i]) (recomputed); du = dScores[i] · v ⊙ (1 − u²);
     // dQuery += Σ du; dKeys[i] += du; dV += Σ dScores[i] · u_i. scratch[2 × width]
     /// <summary>Backward of <see cref="AdditiveScores"/>, recomputing tanh(query + keys[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AdditiveScoresBackward(Span<float> dQuery, Span<float> dKeys, Span<float> dV, Span<float> scratch, ReadOnlySpan<float> dScores,
         ReadOnlySpan<float> query, ReadOnlySpan<float> keys, ReadOnlySpan<float> v, int length)
     {

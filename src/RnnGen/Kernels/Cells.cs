@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RnnGen.Kernels;
@@ -51,6 +52,7 @@ public static class RnnCell
         private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _biasIh = biasIh, _biasHh = biasHh;
         private readonly bool _relu = relu;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
@@ -76,6 +78,7 @@ public static class RnnCell
         private readonly ReadOnlySpan<float> _dh = dh, _h = h;
         private readonly bool _relu = relu;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _dPre.Length;
@@ -201,6 +204,7 @@ public static class LstmCell
         private readonly Span<float> _h = h, _c = c, _gates = gates;
         private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _cPrev = cPrev, _peephole = peephole, _biasIh = biasIh, _biasHh = biasHh;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
@@ -241,6 +245,7 @@ public static class LstmCell
         private readonly Span<float> _dGates = dGates, _dc = dc, _dPeephole = dPeephole;
         private readonly ReadOnlySpan<float> _dh = dh, _gates = gates, _c = c, _cPrev = cPrev, _peephole = peephole;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _dh.Length;
@@ -419,6 +424,7 @@ public static class GruCell
         private readonly Span<float> _h = h, _gates = gates, _hn = hn;
         private readonly ReadOnlySpan<float> _xProj = xProj, _hProj = hProj, _hPrev = hPrev, _biasIh = biasIh, _biasHh = biasHh;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
@@ -451,6 +457,7 @@ public static class GruCell
         private readonly Span<float> _dXProj = dXProj, _dHProj = dHProj, _dhPrev = dhPrev;
         private readonly ReadOnlySpan<float> _dh = dh, _gates = gates, _hn = hn, _hPrev = hPrev;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _dh.Length;
@@ -581,6 +588,7 @@ public static class GruResetFirstCell
         private readonly Span<float> _gates = gates, _rh = rh;
         private readonly ReadOnlySpan<float> _xProj = xProj, _hProjRz = hProjRz, _hPrev = hPrev;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _rh.Length;
@@ -603,6 +611,7 @@ public static class GruResetFirstCell
         private readonly Span<float> _h = h, _gates = gates;
         private readonly ReadOnlySpan<float> _xProj = xProj, _hProjN = hProjN, _hPrev = hPrev;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _h.Length;
@@ -624,6 +633,7 @@ public static class GruResetFirstCell
         private readonly Span<float> _dXProj = dXProj, _dN = dN, _dhDirect = dhDirect;
         private readonly ReadOnlySpan<float> _dh = dh, _gates = gates, _hPrev = hPrev;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _dh.Length;
@@ -649,6 +659,7 @@ public static class GruResetFirstCell
         private readonly Span<float> _dXProj = dXProj, _dRz = dRz, _dhDirect = dhDirect;
         private readonly ReadOnlySpan<float> _dRh = dRh, _gates = gates, _hPrev = hPrev;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TOps, TVec>(int j) where TOps : IFloatOps<TVec> where TVec : struct
         {
             int n = _dRh.Length;

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -8,6 +9,7 @@ public static class Dropout
 {
     // mask[n] = 0 or 1/(1−p); x[n] ⊙= mask
     /// <summary>Draws a mask from <paramref name="random"/> and applies it to <paramref name="x"/> in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> x, Span<float> mask, float p, SeededRandom random)
     {
         float keep = 1f / (1f - p);

@@ -133,6 +133,7 @@ internal static unsafe class GemmPacked
     /// <see cref="Multiply(float*, nint, float*, nint, nint, float*, nint, nint, int, int, int, bool, GemmIsa)"/>
     /// builds per call). The layout does not depend on the instruction set.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackWhole(float* dst, float* b, nint rsB, nint csB, int k, int n, GemmIsa isa)
     {
         if (k == 0 || n == 0) return;
@@ -151,6 +152,7 @@ internal static unsafe class GemmPacked
         return RoundUp((k + kBlocks - 1) / kBlocks, 8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint rsB, nint csB,
                                  float* prepacked, nint paddedColumns, int j0, int m, int n, int k, bool accumulate, GemmIsa isa)
     {
@@ -234,6 +236,7 @@ internal static unsafe class GemmPacked
     // ---------------------------------------------------------------------------------------
 
     // dst[⌈mc/MR⌉·MR × kc] ← op(A)[mc × kc], op(A)[i,p] = a[i·rsA + p·csA]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float* dst, float* a, nint rsA, nint csA, int mc, int kc, GemmIsa isa)
     {
         int fullPanels = isa == GemmIsa.Scalar ? 0 : mc / MR;
@@ -286,6 +289,7 @@ internal static unsafe class GemmPacked
     }
 
     // dst[kc × ⌈nc/NR⌉·NR] ← op(B)[kc × nc], op(B)[p,j] = b[p·rsB + j·csB]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(float* dst, float* b, nint rsB, nint csB, int kc, int nc, GemmIsa isa)
     {
         int fullPanels = isa == GemmIsa.Scalar ? 0 : nc / NR;
@@ -398,6 +402,7 @@ internal static unsafe class GemmPacked
     // ---------------------------------------------------------------------------------------
 
     // 8×32 tile in 16 zmm accumulators; per p: two B loads, eight broadcasts, sixteen FMAs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel512(int kc, float* pa, float* pb, float* c, nint ldc, bool add)
     {
         // The C tile is read only after the loop: start fetching it now (it is usually in L2 or L3).
@@ -470,6 +475,7 @@ internal static unsafe class GemmPacked
 
     // 16 ymm registers cannot hold an 8×32 tile: do it as four 4×16 sub-tiles (8 accumulators each)
     // over the same packed panels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256(int kc, float* pa, float* pb, float* c, nint ldc, bool add)
     {
         Kernel256Quarter(kc, pa, pb, c, ldc, add);
@@ -478,6 +484,7 @@ internal static unsafe class GemmPacked
         Kernel256Quarter(kc, pa + 4, pb + 16, c + 4 * ldc + 16, ldc, add);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256Quarter(int kc, float* pa, float* pb, float* c, nint ldc, bool add)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -515,6 +522,7 @@ internal static unsafe class GemmPacked
     }
 
     // Reference micro-kernel for hardware without SIMD: same packed layout, scalar loops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, float* pa, float* pb, float* c, nint ldc, bool add)
     {
         float* acc = stackalloc float[MR * NR];

@@ -33,6 +33,7 @@ internal static unsafe class GemmSmall
     internal const int MaxRows = 4;
 
     // C[m×n] (+)= A[m×k] · B[n×k]ᵀ, rows of A at stride lda, rows of B at stride ldb.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Dot(float* c, nint ldc, float* a, nint lda, float* b, nint ldb, int m, int n, int k, bool add, GemmIsa isa)
     {
         switch (isa, m)
@@ -50,6 +51,7 @@ internal static unsafe class GemmSmall
     }
 
     // C[m×n] (+)= op(A)[m×k] · B[k×n], op(A)[i,p] = a[i·rsA + p·csA], rows of B at stride ldb.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Axpy(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint ldb, int m, int n, int k, bool add, GemmIsa isa)
     {
         switch (isa, m)
@@ -67,6 +69,7 @@ internal static unsafe class GemmSmall
     }
 
     // C[m×n] (+)= A[m×k] · P[:, j0 : j0+n], P packed once by GemmPacked.PackWhole (Vector512 or Vector256).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Panels(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int m, int n, int k, bool add, GemmIsa isa)
     {
         if (isa == GemmIsa.Vector256)
@@ -92,6 +95,7 @@ internal static unsafe class GemmSmall
     // pass; within a reduction block each panel is one contiguous stream.
     // ---------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panels512<TRows>(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -118,6 +122,7 @@ internal static unsafe class GemmSmall
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PanelPass512Row(float* c, float* a, float* panel, int kc, bool add)
     {
         nint step = (nint)GemmPacked.NR * kc;
@@ -141,6 +146,7 @@ internal static unsafe class GemmSmall
         Put64(c + 64, s4, s5, s6, s7, add);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PanelPass512<TRows, TPanels>(float* c, nint ldc, float* a, nint lda, float* panel, int kc, int w, bool add)
         where TRows : struct, IConstant
         where TPanels : struct, IConstant
@@ -186,6 +192,7 @@ internal static unsafe class GemmSmall
     }
 
     // Vector256: one 32-column panel (four ymm) for up to two rows per pass.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panels256<TRows>(float* c, nint ldc, float* a, nint lda, float* packed, nint paddedColumns, int j0, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -232,6 +239,7 @@ internal static unsafe class GemmSmall
     }
 
     // Stores the first w (< 32) floats of v0..v3 to c.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PutMasked256(float* c, int w, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, bool add)
     {
         Vector256<int> lanes = Vector256<int>.Indices;
@@ -269,6 +277,7 @@ internal static unsafe class GemmSmall
     // is read with masked loads (no reads past the end); four dot products are reduced together.
     // ---------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot512<TRows>(float* c, nint ldc, float* a, nint lda, float* b, nint ldb, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -374,6 +383,7 @@ internal static unsafe class GemmSmall
 
     // One row (batch 1): eight rows of B per pass, so eight independent FMA chains hide the FMA
     // latency while the weight streams through once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemv512(float* c, float* a, float* b, nint ldb, int n, int k, bool add)
     {
         int kFull = k & ~15;
@@ -418,6 +428,7 @@ internal static unsafe class GemmSmall
         if (j < n) Dot512<One>(c + j, 0, a, 0, b + j * ldb, ldb, n - j, k, add);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot256<TRows>(float* c, nint ldc, float* a, nint lda, float* b, nint ldb, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -431,6 +442,7 @@ internal static unsafe class GemmSmall
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot256Pair<TRows>(float* c, nint ldc, float* a, nint lda, float* b, nint ldb, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -499,6 +511,7 @@ internal static unsafe class GemmSmall
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotScalar(float* c, nint ldc, float* a, nint lda, float* b, nint ldb, int m, int n, int k, bool add)
     {
         for (int i = 0; i < m; i++)
@@ -541,6 +554,7 @@ internal static unsafe class GemmSmall
     // finish the row.
     // ---------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy512<TRows>(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint ldb, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -611,6 +625,7 @@ internal static unsafe class GemmSmall
 
     // One row (batch 1): 128 columns per pass in eight accumulators (eight FMA chains), then the
     // general routine for the rest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy512Row(float* c, float* a, nint csA, float* b, nint ldb, int n, int k, bool add)
     {
         int j = 0;
@@ -656,6 +671,7 @@ internal static unsafe class GemmSmall
         Avx512F.MaskStore(c, mask, v);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy256<TRows>(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint ldb, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -668,6 +684,7 @@ internal static unsafe class GemmSmall
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy256Pair<TRows>(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint ldb, int n, int k, bool add)
         where TRows : struct, IConstant
     {
@@ -733,6 +750,7 @@ internal static unsafe class GemmSmall
         Vector256.Store(v2, c + 16); Vector256.Store(v3, c + 24);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyScalar(float* c, nint ldc, float* a, nint rsA, nint csA, float* b, nint ldb, int m, int n, int k, bool add)
     {
         for (int i = 0; i < m; i++)

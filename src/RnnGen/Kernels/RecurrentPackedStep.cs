@@ -103,6 +103,7 @@ internal static unsafe class RecurrentPackedStep
     }
 
     // The same for an 8 × 8 tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8(float* src, nint stride, float* dst, nint dstStride)
     {
         Vector256<float> t0 = Avx.UnpackLow(Vector256.Load(src), Vector256.Load(src + stride));

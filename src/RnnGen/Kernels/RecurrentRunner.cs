@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -194,12 +195,14 @@ public sealed unsafe class RecurrentRunner : IDisposable
     }
 
     // Columns g·GateWidth + [u0, u1) of every gate g.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProjectPart(ref Job job, int u0, int u1)
     {
         for (int g0 = 0; g0 < job.Columns; g0 += job.GateWidth) ProjectColumns(ref job, g0 + u0, g0 + u1);
     }
 
     // Job fields of a projection: C the output, X the input, W = W_ih, Bias = b_ih, Length = rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProjectColumns(ref Job job, int j0, int j1)
     {
         int n = job.Columns;
@@ -323,6 +326,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
 
     // Steps [first, last) over blocks [block0, block1) on one thread; `thread` ≥ 0 meets the other
     // thread at a barrier after every step (-1: alone).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Steps(ref Job job, int first, int block0, int block1, int last, int thread)
     {
         Action<int, int>? hook = StepHook;

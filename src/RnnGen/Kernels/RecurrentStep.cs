@@ -119,6 +119,7 @@ internal static unsafe class RecurrentStep
     }
 
     // The columns [k, n) that do not fill a vector, one row at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> Tail(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, float* r6, float* r7, float* h, int k, int n)
     {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;

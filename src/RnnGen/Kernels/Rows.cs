@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -8,6 +9,7 @@ public static class Rows
 {
     // x[rows×n] += bias[n] on every row
     /// <summary>Adds <paramref name="bias"/> to each of <paramref name="rows"/> rows of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBias(Span<float> x, ReadOnlySpan<float> bias, int rows)
     {
         int n = bias.Length;
@@ -20,6 +22,7 @@ public static class Rows
 
     // x[rows×n] = bias[n] on every row
     /// <summary>Sets each of <paramref name="rows"/> rows of <paramref name="x"/> to <paramref name="bias"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SetBias(Span<float> x, ReadOnlySpan<float> bias, int rows)
     {
         int n = bias.Length;
@@ -32,6 +35,7 @@ public static class Rows
     /// <paramref name="width"/>] when <paramref name="layout"/> is time-major): those past each
     /// sequence's length. The generated code writes every real row, so this replaces a full clear.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ClearPadding(Span<float> x, ReadOnlySpan<int> lengths, int steps, int width, SequenceLayout layout = SequenceLayout.BatchFirst)
     {
         int batch = lengths.Length;
@@ -48,6 +52,7 @@ public static class Rows
 
     // dBias[n] += Σ_rows dx[rows×n]
     /// <summary>Accumulates the column sums of <paramref name="dx"/> into <paramref name="dBias"/> (bias gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateColumnSums(Span<float> dBias, ReadOnlySpan<float> dx, int rows)
     {
         int n = dBias.Length;
@@ -56,6 +61,7 @@ public static class Rows
 
     // y[n] = x[n] − log Σ exp(x)
     /// <summary>Log-softmax of one row, in place allowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmax(Span<float> y, ReadOnlySpan<float> x)
     {
         float max = TensorPrimitives.Max(x);
@@ -67,6 +73,7 @@ public static class Rows
 
     // dx[n] = dy[n] − exp(y[n])·Σ dy   (y = log-softmax output)
     /// <summary>Backward of <see cref="LogSoftmax"/> from its output <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmaxBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> y)
     {
         float sum = TensorPrimitives.Sum(dy);
@@ -77,6 +84,7 @@ public static class Rows
     /// Number of leading sequences still running at <paramref name="step"/> when the lengths are
     /// sorted longest first (the recurrent product then skips finished rows); otherwise the whole batch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ActiveRows(ReadOnlySpan<int> lengths, int step, bool sortedLongestFirst)
     {
         if (!sortedLongestFirst) return lengths.Length;
@@ -90,6 +98,7 @@ public static class Rows
     }
 
     /// <summary>True when every length is at least the next one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsSortedLongestFirst(ReadOnlySpan<int> lengths)
     {
         for (int i = 1; i < lengths.Length; i++) if (lengths[i] > lengths[i - 1]) return false;

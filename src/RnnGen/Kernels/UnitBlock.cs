@@ -18,6 +18,7 @@ internal static unsafe class UnitBlock
     internal static TVec Part<TOps, TVec>(float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct =>
         valid == TOps.Count ? TOps.Load(ref *p, 0) : LoadPartial<TOps, TVec>(p, valid);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TVec LoadPartial<TOps, TVec>(float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct
     {
         float* t = stackalloc float[16];
@@ -32,6 +33,7 @@ internal static unsafe class UnitBlock
         else StorePartial<TOps, TVec>(v, p, valid);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StorePartial<TOps, TVec>(TVec v, float* p, int valid) where TOps : IFloatOps<TVec> where TVec : struct
     {
         float* t = stackalloc float[16];

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RnnGen.Training;
@@ -124,6 +125,7 @@ internal static class AdamUpdate
         amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"];
 
     // θ, g, m, v, v̂: [n]. One pass over all five arrays; per-step scalars computed once in double.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Span<float> vMax,
                              long step, double lr, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RnnGen.Training;
@@ -21,6 +22,7 @@ public static class GradientClipping
     /// loses precision over millions of elements nor overflows). The result is NaN or infinite
     /// exactly when some element is NaN or infinite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double GlobalNorm(ReadOnlySpan<float> values)
     {
         ReadOnlySpan<Vector<float>> vs = MemoryMarshal.Cast<float, Vector<float>>(values);
@@ -119,6 +121,7 @@ public static class FiniteCheck
     public static bool AllFinite(ReadOnlySpan<float> values) => IndexOfNonFinite(values) < 0;
 
     /// <summary>Index of the first NaN or ±∞ in <paramref name="values"/>, or −1 when all are finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         ReadOnlySpan<Vector<float>> vs = MemoryMarshal.Cast<float, Vector<float>>(values);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Training;
 
@@ -66,6 +67,7 @@ public static class SequenceLoss
     /// <param name="kind">Which steps carry targets.</param>
     /// <param name="gradientScale">Scale of the gradient; NaN means 1 / count (the mean loss).</param>
     /// <param name="layout">The layout of the sequence tensors: the network's <see cref="IRecurrentNetwork.Layout"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LossSum NegativeLogLikelihood(Span<float> dLogProbs, ReadOnlySpan<float> logProbs, ReadOnlySpan<int> targets,
         ReadOnlySpan<int> lengths, int steps, int classes, LossKind kind, float gradientScale = float.NaN, SequenceLayout layout = SequenceLayout.BatchFirst)
     {

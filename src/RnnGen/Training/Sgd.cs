@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RnnGen.Training;
@@ -73,6 +74,7 @@ public sealed class Sgd : Optimizer
     }
 
     // θ[n] ← θ[n] − γ·(g[n] + λ·θ[n])
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plain(Span<float> p, ReadOnlySpan<float> g, float lr, float wd)
     {
         Span<Vector<float>> pv = MemoryMarshal.Cast<float, Vector<float>>(p);
@@ -95,6 +97,7 @@ public sealed class Sgd : Optimizer
     }
 
     // d = g + λ·θ;  b ← d (first) or μ·b + (1−τ)·d;  d ← d + μ·b (Nesterov) or b;  θ ← θ − γ·d
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WithMomentum(Span<float> p, ReadOnlySpan<float> g, Span<float> b,
                                      float lr, float wd, float mu, float keep, bool first, bool nesterov)
     {

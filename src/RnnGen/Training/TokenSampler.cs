@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Training;
 
@@ -52,6 +53,7 @@ public sealed class TokenSampler
     /// <param name="logProbs">Log-probabilities (or logits) of every class; NaN is not allowed, −∞ masks a class out.</param>
     /// <returns>The class drawn, in [0, logProbs.Length).</returns>
     /// <exception cref="ArgumentException"><paramref name="logProbs"/> is empty, holds NaN or +∞, or every class is −∞.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Sample(ReadOnlySpan<float> logProbs)
     {
         if (_weights.Length < logProbs.Length)
@@ -86,6 +88,7 @@ public sealed class TokenSampler
     /// <param name="probabilities">Receives the probabilities, as long as <paramref name="logProbs"/>; they sum to 1.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="temperature"/> or <paramref name="topK"/> is out of range.</exception>
     /// <exception cref="ArgumentException">The spans differ in length, or <paramref name="logProbs"/> is empty, holds NaN or +∞, or is all −∞.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GetDistribution(ReadOnlySpan<float> logProbs, float temperature, int topK, Span<float> probabilities)
     {
         CheckSettings(temperature, topK);
@@ -110,6 +113,7 @@ public sealed class TokenSampler
 
     // Unnormalized weights exp((ℓ_i − max)/T) of the kept classes into `weights`; returns their sum,
     // or NaN for a greedy draw (T = 0 or top-k = 1), where only `argmax` matters.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Weights(ReadOnlySpan<float> logProbs, float temperature, int topK, Span<float> weights, Span<float> scratch, out int argmax)
     {
         if (logProbs.IsEmpty) throw new ArgumentException("'logProbs' is empty; there is no class to draw.", nameof(logProbs));

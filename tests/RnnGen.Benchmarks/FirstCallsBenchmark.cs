@@ -1,0 +1,65 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.CompilerServices;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>
+/// The first calls of a fresh process, one thread: each case runs in a child process of its own (the JIT's state is
+/// per process), which times its first 400 calls one by one. Under the JIT a method starts as unoptimized tier-0 code
+/// and is recompiled after it has been called often enough; the kernels are marked to skip that (TieringTests), and
+/// this shows what a short-lived caller (a command-line tagger, a server's first requests) sees. NativeAOT compiles
+/// everything ahead of time.
+/// </summary>
+internal static class FirstCallsBenchmark
+{
+    private const int Calls = 400;
+
+    public static int Run()
+    {
+        Console.WriteLine($"RnnGen first calls ({(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}), one thread, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {BenchmarkCases.LoadAverage()}");
+        Console.WriteLine("Each case in a fresh process; µs per call (median over each range of calls).");
+        Console.WriteLine($"{"case",-40} {"call 1",9} {"2–10",8} {"11–50",8} {"51–200",8} {"201–400",8} {"400 calls",10}");
+        // The child is this program again: `dotnet RnnGen.Benchmarks.dll` under the JIT, the executable itself under NativeAOT.
+        string self = typeof(FirstCallsBenchmark).Assembly.Location;
+        foreach (BenchmarkCase c in BenchmarkCases.All)
+        {
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (!string.IsNullOrEmpty(self)) start.ArgumentList.Add(self);
+            start.ArgumentList.Add("firstcalls-child");
+            start.ArgumentList.Add(c.Id);
+            using Process child = Process.Start(start)!;
+            string line = child.StandardOutput.ReadToEnd().Trim();
+            child.WaitForExit();
+            if (child.ExitCode != 0) { Console.Error.WriteLine($"{c.Id}: the child process failed ({child.ExitCode})."); return 1; }
+            Console.WriteLine($"{c.Title,-40} {line}");
+        }
+        return 0;
+    }
+
+    /// <summary>In the child: the first calls of one case.</summary>
+    public static int Child(string id)
+    {
+        BenchmarkCase? c = BenchmarkCases.All.SingleOrDefault(x => x.Id == id);
+        if (c is null) { Console.Error.WriteLine($"Unknown case '{id}'."); return 2; }
+        NetworkModel model = c.Create();
+        int rows = c.Batch * c.Steps;
+        float[] x = BenchmarkCases.Uniform(rows * c.InputSize, 1), y = new float[rows * c.HiddenSize];
+        float[] target = BenchmarkCases.Uniform(rows * c.HiddenSize, 2), dy = new float[rows * c.HiddenSize];
+        int[] lengths = Enumerable.Repeat(c.Steps, c.Batch).ToArray();
+        Action call = c.Training ? () => model.TrainStep(x, lengths, target, y, dy, 1) : () => model.Infer(x, lengths, y, 1);
+        var micros = new double[Calls];
+        long begin = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Calls; i++)
+        {
+            long s = Stopwatch.GetTimestamp();
+            call();
+            micros[i] = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+        }
+        double total = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
+        double Median(int from, int to) => micros[from..to].Order().ElementAt((to - from) / 2);
+        Console.WriteLine($"{micros[0],9:F0} {Median(1, 10),8:F0} {Median(10, 50),8:F0} {Median(50, 200),8:F0} {Median(200, Calls),8:F0} {total,7:F0} ms");
+        return 0;
+    }
+}
