@@ -139,7 +139,8 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <summary>
     /// The input projection of one sequence, before its time loop: <c>projection[t] = input[t]·W_ihᵀ + b_ih</c>
     /// for every position t, on <see cref="Threads"/> threads (the same helper as the loop) when it has at least
-    /// 2²² multiply-adds (smaller ones run on the caller: sharing them cost more than it saved). With two,
+    /// 2²² multiply-adds, or 2¹⁶ for at most four rows (smaller ones run on the caller: sharing them cost more than it
+    /// saved). With two,
     /// each thread computes the columns of the hidden units it owns in the loop, when the split falls on
     /// multiples of 64 columns (otherwise the first and second halves of the columns); either way the
     /// GEMM's arithmetic per column does not depend on the split, so the bits are the same as on one
@@ -174,7 +175,10 @@ public sealed unsafe class RecurrentRunner : IDisposable
         int ownedUnits = CallerBlocks((hidden + unitsPerBlock - 1) / unitsPerBlock) * unitsPerBlock; // the caller's units in the loop
         int half = (n / 2 + Block - 1) / Block * Block;
         bool byUnits = hidden % Block == 0 && ownedUnits % Block == 0 && ownedUnits < hidden;
-        bool two = _threads == 2 && (byUnits || half < n) && (long)rows * n * inputSize >= TwoThreadProjectionMinimum;
+        // A projection of a few rows (a streaming step) reads W_ih once and is bound by that read: halving it pays from
+        // GemmParallel.MinimumWork on. One of many rows packs its input per column range: it pays from TwoThreadProjectionMinimum.
+        long work = (long)rows * n * inputSize;
+        bool two = _threads == 2 && (byUnits || half < n) && work >= (rows <= GemmSmall.MaxRows ? GemmParallel.MinimumWork : TwoThreadProjectionMinimum);
         // Kept packed: W_ihᵀ in the GEMM's panels, packed on first use. For more than GemmSmall.MaxRows rows the product
         // with the packed panels has the bits of the unpacked one; shorter ones round differently (as the loop's short calls do).
         bool prepacked = packed is not null;
@@ -231,9 +235,12 @@ public sealed unsafe class RecurrentRunner : IDisposable
     }
 
     /// <summary>
-    /// Projections of fewer multiply-adds run on the caller alone. Measured on Zen 5 (profile benchmark, W_ih kept packed):
-    /// LSTM I=64 H=128 T=50 (1.6 M) took 19 µs on one thread and 28 on two, where each thread runs four GEMMs of 64
-    /// columns (one per gate) and packs the input for each; GRU I=256 H=256 T=100 (19.7 M) went 199 → 132 µs.
+    /// Projections of more than <see cref="GemmSmall.MaxRows"/> rows and fewer multiply-adds run on the caller alone.
+    /// Measured on Zen 5 (profile benchmark, W_ih kept packed): LSTM I=64 H=128 T=50 (1.6 M) took 19 µs on one thread
+    /// and 28 on two, where each thread runs four GEMMs of 64 columns (one per gate) and packs the input for each;
+    /// GRU I=256 H=256 T=100 (19.7 M) went 199 → 132 µs. A streaming step's single row has no input to pack and is
+    /// bound by reading W_ih: it is shared from <see cref="GemmParallel.MinimumWork"/> on (LSTM I=256 H=256, one-step
+    /// calls on two threads: 19–27 µs with this threshold applied to it, 13.4–17.3 µs without).
     /// </summary>
     internal long TwoThreadProjectionMinimum { get; set; } = 1L << 22;
 

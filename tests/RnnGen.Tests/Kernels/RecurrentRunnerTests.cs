@@ -325,6 +325,7 @@ public class RecurrentRunnerTests
     [InlineData(7, 33, 200, 40)]    // H not a multiple of 64: the columns split at 128 of 200
     [InlineData(5, 17, 192, 192)]   // one gate of 192: units [0, 96) is no multiple of 64, so columns [0, 128) and [128, 192)
     [InlineData(3, 5, 96, 24)]      // too small to share: one thread either way
+    [InlineData(1, 256, 768, 256)]  // a streaming step of the GRU H=256: one row, shared by default (2¹⁶ multiply-adds or more)
     public void Project_EqualsGemmPlusBias_OnOneAndTwoThreads_Bitwise(int rows, int inputSize, int n, int hidden)
     {
         var random = new SeededRandom((ulong)(rows + n));
@@ -348,7 +349,7 @@ public class RecurrentRunnerTests
                     Array.Fill(actual, float.NaN);
                     runner.Project(actual, input, w, bias, rows, inputSize, hidden, kept);
                     // At most GemmSmall.MaxRows rows, the packed W_ihᵀ takes another small-product kernel than W_ih in place.
-                    if (kept is not null && rows <= GemmSmall.MaxRows) AssertClose(expected, actual.AsSpan(0, rows * n).ToArray(), 1e-6, "kept, few rows");
+                    if (kept is not null && rows <= GemmSmall.MaxRows) AssertClose(expected, actual.AsSpan(0, rows * n).ToArray(), 1e-5, "kept, few rows");
                     else Assert.Equal(expected, actual.AsSpan(0, rows * n).ToArray());
                     Assert.All(actual.AsSpan(rows * n).ToArray(), v => Assert.True(float.IsNaN(v), "written past the projection"));
                 }
