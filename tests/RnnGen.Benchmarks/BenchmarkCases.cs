@@ -77,24 +77,24 @@ internal static class BenchmarkCases
             () => NetworkModel.Create(new LstmI64H128(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI64H128.WorkspaceBytes,
                                       (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen) => Streamer(n.CreateReplica(), r => r.WeightsFrozen = frozen, (r, x, st, y) => r.Step(x, st, y), new LstmI64H128.State(), LstmI64H128.InputSize, LstmI64H128.StepOutputSize))),
+                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new LstmI64H128.State(), LstmI64H128.InputSize, LstmI64H128.StepOutputSize))),
         new("lstm-i256-h256-t150-b1", CellKind.Lstm, 256, 256, 150, 1, false, 2.65, 16.8, CreateLstm256),
         new("gru-i256-h256-t100-b1", CellKind.Gru, 256, 256, 100, 1, false, 1.16, 9.55,
             () => NetworkModel.Create(new GruI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI256H256.WorkspaceBytes,
                                       (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen) => Streamer(n.CreateReplica(), r => r.WeightsFrozen = frozen, (r, x, st, y) => r.Step(x, st, y), new GruI256H256.State(), GruI256H256.InputSize, GruI256H256.StepOutputSize))),
+                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new GruI256H256.State(), GruI256H256.InputSize, GruI256H256.StepOutputSize))),
         new("lstm-i256-h256-t50-b64", CellKind.Lstm, 256, 256, 50, 64, false, 21.0, 33.8, CreateLstm256),
         new("train-lstm-i128-h256-t50-b32", CellKind.Lstm, 128, 256, 50, 32, true, double.NaN, 50.0,
             () => NetworkModel.Create(new LstmI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI128H256.WorkspaceBytes,
                                       (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen) => Streamer(n.CreateReplica(), r => r.WeightsFrozen = frozen, (r, x, st, y) => r.Step(x, st, y), new LstmI128H256.State(), LstmI128H256.InputSize, LstmI128H256.StepOutputSize))),
+                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new LstmI128H256.State(), LstmI128H256.InputSize, LstmI128H256.StepOutputSize))),
         new("train-gru-i128-h256-t50-b32", CellKind.Gru, 128, 256, 50, 32, true, double.NaN, 42.1,
             () => NetworkModel.Create(new GruI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI128H256.WorkspaceBytes,
                                       (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen) => Streamer(n.CreateReplica(), r => r.WeightsFrozen = frozen, (r, x, st, y) => r.Step(x, st, y), new GruI128H256.State(), GruI128H256.InputSize, GruI128H256.StepOutputSize))),
+                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new GruI128H256.State(), GruI128H256.InputSize, GruI128H256.StepOutputSize))),
     ];
 
     // One streaming step per call on a replica of its own (one stream, one step): what a token-at-a-time caller runs.
@@ -110,7 +110,7 @@ internal static class BenchmarkCases
         NetworkModel.Create(new LstmI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                             (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI256H256.WorkspaceBytes,
                                       (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen) => Streamer(n.CreateReplica(), r => r.WeightsFrozen = frozen, (r, x, st, y) => r.Step(x, st, y), new LstmI256H256.State(), LstmI256H256.InputSize, LstmI256H256.StepOutputSize));
+                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new LstmI256H256.State(), LstmI256H256.InputSize, LstmI256H256.StepOutputSize));
 
     public static float[] Uniform(int length, int seed)
     {

@@ -33,15 +33,15 @@ internal abstract class NetworkModel
 
     public abstract long WorkspaceBytes(int batch, int steps, bool training);
 
-    /// <summary>One streaming <c>Step</c> of one step on a stream of its own (a fresh replica), with frozen weights or not.</summary>
-    public abstract Action StreamStep(bool frozen);
+    /// <summary>One streaming <c>Step</c> of one step on a stream of its own (a fresh replica), with frozen weights or not, on 1 or 2 threads.</summary>
+    public abstract Action StreamStep(bool frozen, int threads);
 
     /// <summary>Bytes allocated by the first training forward + backward of a fresh replica (its workspace).</summary>
     public abstract long MeasureTrainingAllocation(int batch, int steps);
 
     public static NetworkModel Create<TNet>(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
                                             Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne,
-                                            Func<TNet, bool, Action> streamer)
+                                            Func<TNet, bool, int, Action> streamer)
         where TNet : class, IRecurrentNetwork =>
         new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes, prepareBatchOne, streamer);
 
@@ -73,12 +73,12 @@ internal abstract class NetworkModel
         // Batch-1 inference replicas on one and two cores; prepareBatchOne(replica, threads) sets RecurrentThreads and freezes the weights.
         private readonly TNet _batchOneOneCore, _batchOneTwoCores;
         private readonly Action<TNet, int> _prepareBatchOne;
-        private readonly Func<TNet, bool, Action> _streamer;
+        private readonly Func<TNet, bool, int, Action> _streamer;
         private bool _batchOneStale; // a training step changed the shared parameters since the replicas froze theirs
 
         public Typed(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
                      Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne,
-                     Func<TNet, bool, Action> streamer)
+                     Func<TNet, bool, int, Action> streamer)
         {
             _streamer = streamer;
             _primary = primary;
@@ -156,7 +156,7 @@ internal abstract class NetworkModel
 
         public override long WorkspaceBytes(int batch, int steps, bool training) => _workspaceBytes(batch, steps, training);
 
-        public override Action StreamStep(bool frozen) => _streamer(_primary, frozen);
+        public override Action StreamStep(bool frozen, int threads) => _streamer(_primary, frozen, threads);
 
         public override long MeasureTrainingAllocation(int batch, int steps)
         {
