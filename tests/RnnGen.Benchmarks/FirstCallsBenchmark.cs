@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
 
@@ -21,18 +22,20 @@ internal static class FirstCallsBenchmark
         Console.WriteLine($"RnnGen first calls ({(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}), one thread, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {BenchmarkCases.LoadAverage()}");
         Console.WriteLine("Each case in a fresh process; µs per call (median over each range of calls).");
         Console.WriteLine($"{"case",-40} {"call 1",9} {"2–10",8} {"11–50",8} {"51–200",8} {"201–400",8} {"400 calls",10}");
-        // The child is this program again: `dotnet RnnGen.Benchmarks.dll` under the JIT, the executable itself under NativeAOT.
-        string self = typeof(FirstCallsBenchmark).Assembly.Location;
+        // The child is this program again: started by the dotnet host (`dotnet RnnGen.Benchmarks.dll`), the host with the
+        // same dll; started as an executable (the apphost, or NativeAOT), that executable.
+        string process = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
+        bool dotnetHost = Path.GetFileNameWithoutExtension(process) == "dotnet";
         foreach (BenchmarkCase c in BenchmarkCases.All)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-            if (!string.IsNullOrEmpty(self)) start.ArgumentList.Add(self);
+            var start = new ProcessStartInfo(process) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (dotnetHost) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RnnGen.Benchmarks.dll"));
             start.ArgumentList.Add("firstcalls-child");
             start.ArgumentList.Add(c.Id);
             using Process child = Process.Start(start)!;
             string line = child.StandardOutput.ReadToEnd().Trim();
-            child.WaitForExit();
-            if (child.ExitCode != 0) { Console.Error.WriteLine($"{c.Id}: the child process failed ({child.ExitCode})."); return 1; }
+            if (!child.WaitForExit(TimeSpan.FromMinutes(10))) { child.Kill(); Console.Error.WriteLine($"{c.Id}: the child process did not finish in 10 minutes."); return 1; }
+            if (child.ExitCode != 0 || line.Length == 0) { Console.Error.WriteLine($"{c.Id}: the child process failed (exit code {child.ExitCode}, output '{line}')."); return 1; }
             Console.WriteLine($"{c.Title,-40} {line}");
         }
         return 0;

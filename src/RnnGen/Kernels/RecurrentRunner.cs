@@ -199,7 +199,6 @@ public sealed unsafe class RecurrentRunner : IDisposable
     }
 
     // Columns g·GateWidth + [u0, u1) of every gate g.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProjectPart(ref Job job, int u0, int u1)
     {
         for (int g0 = 0; g0 < job.Columns; g0 += job.GateWidth) ProjectColumns(ref job, g0 + u0, g0 + u1);

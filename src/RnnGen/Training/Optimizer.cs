@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 
 namespace RnnGen.Training;
 
@@ -112,7 +111,6 @@ public abstract class Optimizer
     /// <exception cref="ArgumentException">
     /// The arrays differ in length, are empty, or do not match the length the state was sized for.
     /// </exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(float[] parameters, float[] gradients)
     {
         CheckStepArguments(parameters, gradients);
