@@ -15,7 +15,7 @@ namespace RnnGen.Kernels;
 /// <see cref="Clear"/> or use a new instance. Results are bitwise the same as calls without one for
 /// sequences of five steps or more. Shorter ones read the weights in place without a kept copy (W_hh
 /// in loops of fewer than four steps, W_ih in projections of at most four rows) and the packed copies
-/// with one, which rounds differently.
+/// with one, which rounds differently. An instance serves one call at a time, like the runner it is passed to.
 /// </remarks>
 public sealed class PackedWeights
 {
