@@ -76,41 +76,39 @@ internal static class BenchmarkCases
         new("lstm-i64-h128-t50-b1", CellKind.Lstm, 64, 128, 50, 1, false, 0.180, 2.17,
             () => NetworkModel.Create(new LstmI64H128(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI64H128.WorkspaceBytes,
-                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new LstmI64H128.State(), LstmI64H128.InputSize, LstmI64H128.StepOutputSize))),
+                                      (n, t, frozen) => { n.RecurrentThreads = t; n.WeightsFrozen = frozen; },
+                                      n => Streamer(n, (r, x, st, y) => r.Step(x, st, y), new LstmI64H128.State(), LstmI64H128.InputSize, LstmI64H128.StepOutputSize))),
         new("lstm-i256-h256-t150-b1", CellKind.Lstm, 256, 256, 150, 1, false, 2.65, 16.8, CreateLstm256),
         new("gru-i256-h256-t100-b1", CellKind.Gru, 256, 256, 100, 1, false, 1.16, 9.55,
             () => NetworkModel.Create(new GruI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI256H256.WorkspaceBytes,
-                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new GruI256H256.State(), GruI256H256.InputSize, GruI256H256.StepOutputSize))),
+                                      (n, t, frozen) => { n.RecurrentThreads = t; n.WeightsFrozen = frozen; },
+                                      n => Streamer(n, (r, x, st, y) => r.Step(x, st, y), new GruI256H256.State(), GruI256H256.InputSize, GruI256H256.StepOutputSize))),
         new("lstm-i256-h256-t50-b64", CellKind.Lstm, 256, 256, 50, 64, false, 21.0, 33.8, CreateLstm256),
         new("train-lstm-i128-h256-t50-b32", CellKind.Lstm, 128, 256, 50, 32, true, double.NaN, 50.0,
             () => NetworkModel.Create(new LstmI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI128H256.WorkspaceBytes,
-                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new LstmI128H256.State(), LstmI128H256.InputSize, LstmI128H256.StepOutputSize))),
+                                      (n, t, frozen) => { n.RecurrentThreads = t; n.WeightsFrozen = frozen; },
+                                      n => Streamer(n, (r, x, st, y) => r.Step(x, st, y), new LstmI128H256.State(), LstmI128H256.InputSize, LstmI128H256.StepOutputSize))),
         new("train-gru-i128-h256-t50-b32", CellKind.Gru, 128, 256, 50, 32, true, double.NaN, 42.1,
             () => NetworkModel.Create(new GruI128H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                                       (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), GruI128H256.WorkspaceBytes,
-                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new GruI128H256.State(), GruI128H256.InputSize, GruI128H256.StepOutputSize))),
+                                      (n, t, frozen) => { n.RecurrentThreads = t; n.WeightsFrozen = frozen; },
+                                      n => Streamer(n, (r, x, st, y) => r.Step(x, st, y), new GruI128H256.State(), GruI128H256.InputSize, GruI128H256.StepOutputSize))),
     ];
 
-    // One streaming step per call on a replica of its own (one stream, one step): what a token-at-a-time caller runs.
-    private static Action Streamer<TNet, TState>(TNet replica, Action<TNet> configure, Action<TNet, float[], TState, float[]> step, TState state,
-                                                 int inputSize, int outputSize)
+    // One streaming step per call on a stream of its own: what a token-at-a-time caller runs.
+    private static Action Streamer<TNet, TState>(TNet net, Action<TNet, float[], TState, float[]> step, TState state, int inputSize, int outputSize)
     {
-        configure(replica);
         float[] x = Uniform(inputSize, 7), y = new float[outputSize];
-        return () => step(replica, x, state, y);
+        return () => step(net, x, state, y);
     }
 
     private static NetworkModel CreateLstm256() =>
         NetworkModel.Create(new LstmI256H256(Seed), n => n.CreateReplica(), (n, x, l, y) => n.Forward(x, l, y),
                             (n, x, l, y) => n.ForwardTraining(x, l, y), (n, dy) => n.Backward(dy), LstmI256H256.WorkspaceBytes,
-                                      (n, t) => { n.RecurrentThreads = t; n.WeightsFrozen = true; },
-                                      (n, frozen, threads) => Streamer(n.CreateReplica(), r => { r.WeightsFrozen = frozen; r.RecurrentThreads = threads; }, (r, x, st, y) => r.Step(x, st, y), new LstmI256H256.State(), LstmI256H256.InputSize, LstmI256H256.StepOutputSize));
+                                      (n, t, frozen) => { n.RecurrentThreads = t; n.WeightsFrozen = frozen; },
+                                      n => Streamer(n, (r, x, st, y) => r.Step(x, st, y), new LstmI256H256.State(), LstmI256H256.InputSize, LstmI256H256.StepOutputSize));
 
     public static float[] Uniform(int length, int seed)
     {

@@ -40,10 +40,10 @@ internal abstract class NetworkModel
     public abstract long MeasureTrainingAllocation(int batch, int steps);
 
     public static NetworkModel Create<TNet>(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
-                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne,
-                                            Func<TNet, bool, int, Action> streamer)
+                                            Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int, bool> configure,
+                                            Func<TNet, Action> streamStep)
         where TNet : class, IRecurrentNetwork =>
-        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes, prepareBatchOne, streamer);
+        new Typed<TNet>(primary, replica, forward, forwardTraining, backward, workspaceBytes, configure, streamStep);
 
     public delegate void Forward<TNet>(TNet net, ReadOnlySpan<float> inputs, ReadOnlySpan<int> lengths, Span<float> output);
 
@@ -70,17 +70,19 @@ internal abstract class NetworkModel
         private readonly Adam _adam1 = new(), _adam2 = new();
         private DataParallel<TNet>? _parallel;
         private readonly int _hidden;
-        // Batch-1 inference replicas on one and two cores; prepareBatchOne(replica, threads) sets RecurrentThreads and freezes the weights.
+        // Batch-1 inference replicas on one and two cores, frozen. configure(replica, threads, frozen) sets RecurrentThreads and
+        // WeightsFrozen (the generated classes share no interface for them); streamStep(replica) makes one-step Step calls on a stream.
         private readonly TNet _batchOneOneCore, _batchOneTwoCores;
-        private readonly Action<TNet, int> _prepareBatchOne;
-        private readonly Func<TNet, bool, int, Action> _streamer;
+        private readonly Action<TNet, int, bool> _configure;
+        private readonly Func<TNet, Action> _streamStep;
         private bool _batchOneStale; // a training step changed the shared parameters since the replicas froze theirs
 
         public Typed(TNet primary, Func<TNet, TNet> replica, Forward<TNet> forward, Forward<TNet> forwardTraining,
-                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int> prepareBatchOne,
-                     Func<TNet, bool, int, Action> streamer)
+                     Backward<TNet> backward, Func<int, int, bool, long> workspaceBytes, Action<TNet, int, bool> configure,
+                     Func<TNet, Action> streamStep)
         {
-            _streamer = streamer;
+            _configure = configure;
+            _streamStep = streamStep;
             _primary = primary;
             _replica = replica;
             _halves = [replica(primary), replica(primary)];
@@ -89,7 +91,6 @@ internal abstract class NetworkModel
             _backward = backward;
             _workspaceBytes = workspaceBytes;
             _hidden = primary.Tensors.Single(d => d.Name == "weight_hh_l0").Shape[1];
-            _prepareBatchOne = prepareBatchOne;
             _batchOneOneCore = replica(primary);
             _batchOneTwoCores = replica(primary);
             PrepareBatchOne();
@@ -98,8 +99,8 @@ internal abstract class NetworkModel
         // Freezing again after the shared parameters changed (a training step) repacks them on the next call.
         private void PrepareBatchOne()
         {
-            _prepareBatchOne(_batchOneOneCore, 1);
-            _prepareBatchOne(_batchOneTwoCores, 2);
+            _configure(_batchOneOneCore, 1, true);
+            _configure(_batchOneTwoCores, 2, true);
         }
 
         public override IRecurrentNetwork Network => _primary;
@@ -156,7 +157,12 @@ internal abstract class NetworkModel
 
         public override long WorkspaceBytes(int batch, int steps, bool training) => _workspaceBytes(batch, steps, training);
 
-        public override Action StreamStep(bool frozen, int threads) => _streamer(_primary, frozen, threads);
+        public override Action StreamStep(bool frozen, int threads)
+        {
+            TNet replica = _replica(_primary);
+            _configure(replica, threads, frozen);
+            return _streamStep(replica);
+        }
 
         public override long MeasureTrainingAllocation(int batch, int steps)
         {

@@ -407,7 +407,12 @@ internal static class NetworkEmitter
         using (w.Block("public bool WeightsFrozen"))
         {
             w.Line("get => _frozen is not null;");
-            w.Line(Inv($"set => _frozen = value ? new global::RnnGen.Kernels.PackedWeights[] {{ {string.Join(", ", Enumerable.Repeat("new()", plan.Spec.Layers * plan.Directions))} }} : null;"));
+            using (w.Block("set"))
+            {
+                w.Line("if (!value) _frozen = null;");
+                w.Line(Inv($"else if (_frozen is null) _frozen = new global::RnnGen.Kernels.PackedWeights[] {{ {string.Join(", ", Enumerable.Repeat("new()", plan.Spec.Layers * plan.Directions))} }};"));
+                w.Line("else foreach (global::RnnGen.Kernels.PackedWeights kept in _frozen) kept.Clear(); // frozen again: repack on the next call, into the same buffers");
+            }
         }
         w.Line();
     }

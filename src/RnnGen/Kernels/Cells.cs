@@ -13,7 +13,8 @@ namespace RnnGen.Kernels;
 // Each public step is one pass over the row (all gate blocks of element j at once, activations in
 // registers), written once as a row kernel and run at every vector width (CellMath.cs). Beside
 // each one, the plain reference (*Reference) computes the same equations the simple way; the tests
-// compare the two on random rows of odd sizes.
+// compare the two on random rows of odd sizes. The public steps and the row kernels are compiled optimized at their
+// first call (AggressiveOptimization): they run once per row and step, and tier-0 code would be several times slower.
 
 /// <summary>Elman RNN cell: h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh).</summary>
 public static class RnnCell
@@ -25,7 +26,7 @@ public static class RnnCell
 
     // h[H] = act(xProj[H] + biasIh[H] + hProj[H] + biasHh[H])
     /// <summary>Forward step with the two biases added in the same pass (empty spans: no bias).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> h, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, bool relu, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
     {
         int n = h.Length;
@@ -38,7 +39,7 @@ public static class RnnCell
 
     // dPre[H] = dh[H] · act'(h[H])
     /// <summary>Backward step: gradient with respect to the pre-activation (shared by x- and h-projection); <paramref name="dPre"/> may be the same memory as <paramref name="h"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> dPre, ReadOnlySpan<float> dh, ReadOnlySpan<float> h, bool relu)
     {
         int n = dPre.Length;
@@ -143,7 +144,7 @@ public static class LstmCell
     /// Forward step with the two biases added in the same pass, optionally with peepholes (empty <paramref name="peephole"/>: none).
     /// An empty <paramref name="gates"/> keeps nothing for backward (inference): the pass then writes only h and c.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh, ReadOnlySpan<float> peephole = default)
     {
         int n = h.Length;
@@ -161,7 +162,7 @@ public static class LstmCell
 
     // With peepholes p[3H] (blocks i, f, o): i, f also see p⊙cPrev, o sees p⊙c.
     /// <summary>Forward step with peephole connections, one fused pass. <paramref name="c"/> may be the same memory as <paramref name="cPrev"/>, and <paramref name="gates"/> as <paramref name="xProj"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardPeephole(Span<float> h, Span<float> c, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peephole)
     {
         RowKernel.Check(peephole.Length, 3 * h.Length, nameof(peephole));  // here an empty span is an error, not "no peepholes"
@@ -173,7 +174,7 @@ public static class LstmCell
     /// Backward step from the saved gate activations and cell states, one fused pass (tanh(c) recomputed).
     /// <paramref name="dGates"/> may be the same memory as <paramref name="gates"/> (each unit's gates are read before its gradients are stored).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> dGates, Span<float> dc, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev)
     {
         int n = dh.Length;
@@ -183,7 +184,7 @@ public static class LstmCell
     }
 
     /// <summary>Backward step with peepholes; adds the peephole gradient to <paramref name="dPeephole"/>. One fused pass; <paramref name="dGates"/> may be the same memory as <paramref name="gates"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardPeephole(Span<float> dGates, Span<float> dc, Span<float> dPeephole, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peephole)
     {
         int n = dh.Length;
@@ -392,7 +393,7 @@ public static class GruCell
     /// Forward step with the two biases added in the same pass. Empty <paramref name="gates"/> and
     /// <paramref name="hn"/> keep nothing for backward (inference): the pass then writes only h.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> h, Span<float> gates, Span<float> hn, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProj, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> biasIh, ReadOnlySpan<float> biasHh)
     {
         int n = h.Length;
@@ -413,7 +414,7 @@ public static class GruCell
     // dXProj[3H], dHProj[3H] = ∂L/∂ of the two projections; dhPrev[H] = the part of ∂L/∂h_{t−1}
     // that bypasses W_hh (z⊙dh); the caller adds dHProj·W_hh.
     /// <summary>Backward step from the saved gates and recurrent n-projection, one fused pass; <paramref name="dXProj"/> may be the same memory as <paramref name="gates"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> dXProj, Span<float> dHProj, Span<float> dhPrev, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev)
     {
         int n = dh.Length;
@@ -539,7 +540,7 @@ public static class GruResetFirstCell
 {
     // gates[0..2H] = r, z = σ(xProj + hProjRz); rh[H] = r⊙hPrev
     /// <summary>First half of a step, one fused pass: reset and update gates, and r⊙h for the second product. <paramref name="gates"/> may be the same memory as <paramref name="xProj"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardGates(Span<float> gates, Span<float> rh, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProjRz, ReadOnlySpan<float> hPrev)
     {
         int n = rh.Length;
@@ -553,7 +554,7 @@ public static class GruResetFirstCell
 
     // gates[2H..3H] = n = tanh(xProj_n + hProjN); h = (1−z)⊙n + z⊙hPrev
     /// <summary>Second half of a step, one fused pass. <paramref name="h"/> may be the same memory as <paramref name="hPrev"/>, and <paramref name="gates"/> as <paramref name="xProj"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardCandidate(Span<float> h, Span<float> gates, ReadOnlySpan<float> xProj, ReadOnlySpan<float> hProjN, ReadOnlySpan<float> hPrev)
     {
         int n = h.Length;
@@ -567,7 +568,7 @@ public static class GruResetFirstCell
 
     // dXProj[z, n parts], dN[H] = ∂L/∂(W_hn·rh + b_hn), dhDirect[H] = z⊙dh
     /// <summary>Backward, first half, one fused pass: everything that does not need ∂L/∂(r⊙h). <paramref name="dXProj"/> may be the same memory as <paramref name="gates"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardCandidate(Span<float> dXProj, Span<float> dN, Span<float> dhDirect, ReadOnlySpan<float> dh, ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev)
     {
         int n = dh.Length;
@@ -582,7 +583,7 @@ public static class GruResetFirstCell
 
     // dRh[H] = dN·W_hn (given); dXProj[r part], dRz[2H] = [dr_pre, dz_pre]; dhDirect += dRh⊙r
     /// <summary>Backward, second half, once ∂L/∂(r⊙h) is known; one fused pass. <paramref name="dXProj"/> may be the same memory as <paramref name="gates"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called per row and step: tier-0 would make each a chain of real calls
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardReset(Span<float> dXProj, Span<float> dRz, Span<float> dhDirect, ReadOnlySpan<float> dRh, ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev)
     {
         int n = dRh.Length;

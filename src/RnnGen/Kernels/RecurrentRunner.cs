@@ -181,15 +181,14 @@ public sealed unsafe class RecurrentRunner : IDisposable
         bool two = _threads == 2 && (byUnits || half < n) && work >= (rows <= GemmSmall.MaxRows ? GemmParallel.MinimumWork : TwoThreadProjectionMinimum);
         // Kept packed: W_ihᵀ in the GEMM's panels, packed on first use. For more than GemmSmall.MaxRows rows the product
         // with the packed panels has the bits of the unpacked one; shorter ones round differently (as the loop's short calls do).
-        bool prepacked = packed is not null;
-        if (prepacked) packed!.EnsureInput(weightIh, n, inputSize);
-        fixed (float* c = projection, a = input, b = weightIh, bias = biasIh, pb = prepacked ? packed!.Input : null)
+        packed?.EnsureInput(weightIh, n, inputSize);
+        fixed (float* c = projection, a = input, b = weightIh, bias = biasIh, pb = packed?.Input)
         {
             // Per gate g, the caller computes columns g·H + [0, split) and the helper g·H + [split, H), with
             // GateWidth = H (byUnits) or n (one range per thread) and SplitBlock = the split inside it.
             _job = new Job
             {
-                Projecting = true, C = c, X = (float*)a, W = prepacked ? pb : (float*)b, WeightsPacked = prepacked,
+                Projecting = true, C = c, X = (float*)a, W = packed is not null ? pb : (float*)b, WeightsPacked = packed is not null,
                 Bias = (float*)bias, Length = rows, Columns = n, InputSize = inputSize, Isa = GemmDispatch.Current,
                 GateWidth = byUnits ? hidden : n, SplitBlock = !two ? n : byUnits ? ownedUnits : half,
             };
@@ -249,7 +248,8 @@ public sealed unsafe class RecurrentRunner : IDisposable
     /// <summary>Tests: units per block of the packed form (16 needs AVX-512; 8 runs the AVX2 kernel on any machine).</summary>
     internal int PackedLanes { get; set; } = RecurrentPackedStep.Lanes;
 
-    private float[] _packed = [];
+    // The packed W_hh of calls given no PackedWeights: cleared before each, so every such call packs again.
+    private readonly PackedWeights _perCall = new();
 
     private static readonly long MaxPatienceTicks = Stopwatch.Frequency / 5_000; // 200 µs
 
@@ -278,16 +278,16 @@ public sealed unsafe class RecurrentRunner : IDisposable
 
         EnsureState(n);
         int lanes = RunsPacked(length, packed) ? PackedLanes : 0; // 0: the row form reads W_hh in place (blocks of RecurrentStep.Block)
-        bool kept = false; // W_hh already packed in `packed` by an earlier call
+        PackedWeights target = packed ?? _perCall;
+        if (packed is null) _perCall.Clear();
+        bool kept = false; // W_hh already packed in `target` by an earlier call
         if (lanes > 0)
         {
             long packedLength = RecurrentPackedStep.PackedLength(gates, n, lanes) + 16; // + a cache line for alignment
             if (packedLength > Array.MaxLength) lanes = 0; // (a W_hh of more than 8 GB: read in place)
-            else if (packed is not null) kept = packed.EnsureRecurrent(gates, n, lanes, (int)packedLength);
-            else if (_packed.Length < packedLength) _packed = GC.AllocateArray<float>((int)packedLength, pinned: true);
+            else kept = target.EnsureRecurrent(gates, n, lanes, (int)packedLength);
         }
-        float[] packedTarget = lanes > 0 && packed is not null ? packed.Recurrent : _packed;
-        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, pw = packedTarget)
+        fixed (float* w = weightHh, bias = biasHh, x = inputProjection, h = hidden, c = cellState, o = output, hb = _h, pw = target.Recurrent)
         {
             // The two h buffers: the current step reads one and writes the other.
             float* h0 = (float*)(((nint)hb + 63) & ~(nint)63);
@@ -301,7 +301,7 @@ public sealed unsafe class RecurrentRunner : IDisposable
             };
             if (_threads == 2 && blocks >= 2) RunTwo();
             else Steps(ref _job, 0, 0, blocks, length, thread: -1);
-            if (lanes > 0) packed?.MarkRecurrentPacked(); // only after a call that finished: a failed one may have packed part of it
+            if (lanes > 0) target.MarkRecurrentPacked(); // only after a call that finished: a failed one may have packed part of it
             float* final = (length & 1) == 0 ? h0 : h0 + _hStride;
             new ReadOnlySpan<float>(final, n).CopyTo(hidden);
         }

@@ -194,7 +194,12 @@ namespace Demo.Sensors
         public bool WeightsFrozen
         {
             get => _frozen is not null;
-            set => _frozen = value ? new global::RnnGen.Kernels.PackedWeights[] { new() } : null;
+            set
+            {
+                if (!value) _frozen = null;
+                else if (_frozen is null) _frozen = new global::RnnGen.Kernels.PackedWeights[] { new() };
+                else foreach (global::RnnGen.Kernels.PackedWeights kept in _frozen) kept.Clear(); // frozen again: repack on the next call, into the same buffers
+            }
         }
 
         /// <summary>

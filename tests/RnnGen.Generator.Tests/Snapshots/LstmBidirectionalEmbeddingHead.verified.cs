@@ -344,7 +344,12 @@ namespace Demo.Tagging
         public bool WeightsFrozen
         {
             get => _frozen is not null;
-            set => _frozen = value ? new global::RnnGen.Kernels.PackedWeights[] { new(), new(), new(), new() } : null;
+            set
+            {
+                if (!value) _frozen = null;
+                else if (_frozen is null) _frozen = new global::RnnGen.Kernels.PackedWeights[] { new(), new(), new(), new() };
+                else foreach (global::RnnGen.Kernels.PackedWeights kept in _frozen) kept.Clear(); // frozen again: repack on the next call, into the same buffers
+            }
         }
 
         /// <summary>Bytes of workspace a call with this batch and step count needs (inference, or training with backward).</summary>
