@@ -10,6 +10,9 @@ using RnnGen.Benchmarks;
 //   profile [--quick]    where a network's time goes: each phase of the generated forward/backward timed alone.
 //   cells [--quick]      the fused cell kernels against their plain references, one step's rows at batch 64.
 //   firstcalls           the first 400 calls of each case in a fresh process, one thread (what tiered compilation costs a short-lived caller).
+//   repeat CASE [--seconds S] [--threads N]
+//                        one case's call (an id from BenchmarkCases, e.g. train-gru-i128-h256-t50-b32) in a loop for S
+//                        seconds (default 10), the median printed: a target for perf record (docs/performance.md).
 //   scaling              two replicas on two threads: inference LSTM I=256 H=256 T=50 B=64 and a training step LSTM I=128 H=256 T=50 B=32, halves alone, together, in sequence.
 string mode = args.Length > 0 ? args[0] : "gemm";
 bool quick = Array.IndexOf(args, "--quick") >= 0;
@@ -33,11 +36,20 @@ switch (mode)
     case "cells":
         CellBenchmark.Run(quick);
         return 0;
+    case "repeat" when args.Length > 1:
+        return RepeatBenchmark.Run(args[1], Option("--seconds", 10), (int)Option("--threads", 1));
     case "firstcalls":
         return FirstCallsBenchmark.Run();
     case "firstcalls-child" when args.Length > 1:
         return FirstCallsBenchmark.Child(args[1]);
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; cells [--quick]; firstcalls; scaling.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: gemm [--quick] [--passes N]; networks [--quick] [--no-pytorch] [--python PATH]; profile [--quick]; cells [--quick]; repeat CASE [--seconds S] [--threads N]; firstcalls; scaling.");
         return 2;
+}
+
+// The number after `name` on the command line, or `fallback` when absent or not a number.
+double Option(string name, double fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : fallback;
 }
