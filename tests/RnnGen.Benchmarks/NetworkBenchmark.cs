@@ -118,6 +118,7 @@ internal static class NetworkBenchmark
 
         PrintTable(results, runtime);
         PrintFloor(results);
+        PrintTrainingBound(results);
         PrintTargets(results);
         PrintWorkspace();
         return allCorrect ? 0 : 1;
@@ -186,6 +187,27 @@ internal static class NetworkBenchmark
                               $"{r.OrtSeconds / r.RnnGenSeconds,6:F2} {r.OrtSeconds / floor,10:F2}");
         }
         Console.WriteLine("'floor ×ORT' = ORT's time / the floor: the most any float32 implementation could reach against ORT in this run.");
+        Console.WriteLine();
+    }
+
+    // A training step on one thread cannot take less than its matrix products at the core's peak: the forward's input
+    // projection and recurrent product, and the backward's recurrent product and two weight gradients (∂L/∂input is
+    // not asked for), 2·G·H·T·B·(2I + 3H) FLOPs in all. PyTorch's time over that is the largest ratio any
+    // implementation could reach against it in this run, with every other part of the step (cells, packing, copies,
+    // Adam) free.
+    private static void PrintTrainingBound(List<Result> results)
+    {
+        Console.WriteLine("Training on one thread, the bound: the step's matrix products (forward, backward through W_hh, weight gradients) at peak, everything else free.");
+        Console.WriteLine($"{"case",-40} {"products GFLOP",14} {"@peak ms",9} {"RnnGen ms",9} {"of it",6} {"PyTorch ms",10} {"×PyTorch",8} {"bound ×PyTorch",14}");
+        foreach (Result r in results.Where(r => r.Case.Training && r.Threads == 1))
+        {
+            BenchmarkCase c = r.Case;
+            double flops = 2.0 * c.Gates * c.HiddenSize * c.Steps * c.Batch * (2.0 * c.InputSize + 3.0 * c.HiddenSize);
+            double bound = flops / (BenchmarkCases.PeakGflopsPerCore * 1e9);
+            Console.WriteLine($"{c.Title,-40} {flops * 1e-9,14:F3} {bound * 1e3,9:F2} {r.RnnGenSeconds * 1e3,9:F2} {bound / r.RnnGenSeconds * 100,5:F0}% " +
+                              $"{Ms(r.TorchSeconds),10} {Ratio(r.TorchSeconds, r.RnnGenSeconds),8} {Ratio(r.TorchSeconds, bound),14}");
+        }
+        Console.WriteLine("'of it' = the bound / RnnGen's time; 'bound ×PyTorch' = PyTorch's time / the bound.");
         Console.WriteLine();
     }
 

@@ -31,7 +31,7 @@ internal static class RepeatBenchmark
         float[] y = new float[c.Batch * c.Steps * c.HiddenSize], dy = new float[y.Length], target = BenchmarkCases.Uniform(y.Length, 2);
         Action call = c.Training ? () => model.TrainStep(x, lengths, target, y, dy, threads) : () => model.Infer(x, lengths, y, threads);
 
-        Console.WriteLine($"{c.Title}, {threads} thread{(threads == 1 ? "" : "s")}: calls for {seconds} s after a 1 s warm-up; load average {BenchmarkCases.LoadAverage()}");
+        Console.WriteLine($"{c.Title}, {threads} thread{(threads == 1 ? "" : "s")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: calls for {seconds} s after a 1 s warm-up; load average {BenchmarkCases.LoadAverage()}");
         for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 1;) call();
         var times = new System.Collections.Generic.List<double>();
         for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalSeconds < seconds;)
