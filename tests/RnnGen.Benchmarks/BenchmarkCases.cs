@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,6 +18,26 @@ internal sealed record BenchmarkCase(string Id, CellKind Cell, int InputSize, in
 
     /// <summary>2·G·H·(I+H)·T·B for inference; three times that for a training step (forward, input/hidden gradients, weight gradients).</summary>
     public double Flops => 2.0 * Gates * HiddenSize * (InputSize + HiddenSize) * Steps * Batch * (Training ? 3 : 1);
+
+    /// <summary>
+    /// The FLOPs of a training step's matrix products as RnnGen computes them: per row, the forward's input projection
+    /// (G·H·I) and recurrent product (G·H·H), the backward's product through W_hh (G·H·H) and the two weight gradients
+    /// (G·H·I + G·H·H); ∂L/∂input is not asked for. 2·G·H·T·B·(2I + 3H) in all (step 0's products with h₀ = 0 are
+    /// counted, as the generated code computes them).
+    /// </summary>
+    public double TrainingProductFlops => 2.0 * Gates * HiddenSize * Steps * Batch * (2.0 * InputSize + 3.0 * HiddenSize);
+
+    /// <summary>
+    /// The case's timed call on <paramref name="model"/>, by thread count, over fixed data (uniform inputs, every
+    /// sequence full length, a target for the training loss): a training step, or inference.
+    /// </summary>
+    public Func<int, Action> Call(NetworkModel model)
+    {
+        float[] x = BenchmarkCases.Uniform(Batch * Steps * InputSize, 1);
+        int[] lengths = Enumerable.Repeat(Steps, Batch).ToArray();
+        float[] y = new float[Batch * Steps * HiddenSize], dy = new float[y.Length], target = BenchmarkCases.Uniform(y.Length, 2);
+        return threads => Training ? () => model.TrainStep(x, lengths, target, y, dy, threads) : () => model.Infer(x, lengths, y, threads);
+    }
 
     public string Title => $"{(Training ? "train " : "infer ")}{(Cell == CellKind.Lstm ? "LSTM" : "GRU")} I={InputSize} H={HiddenSize} T={Steps} B={Batch}";
 }

@@ -46,12 +46,7 @@ internal static class FirstCallsBenchmark
     {
         BenchmarkCase? c = BenchmarkCases.All.SingleOrDefault(x => x.Id == id);
         if (c is null) { Console.Error.WriteLine($"Unknown case '{id}'."); return 2; }
-        NetworkModel model = c.Create();
-        int rows = c.Batch * c.Steps;
-        float[] x = BenchmarkCases.Uniform(rows * c.InputSize, 1), y = new float[rows * c.HiddenSize];
-        float[] target = BenchmarkCases.Uniform(rows * c.HiddenSize, 2), dy = new float[rows * c.HiddenSize];
-        int[] lengths = Enumerable.Repeat(c.Steps, c.Batch).ToArray();
-        Action call = c.Training ? () => model.TrainStep(x, lengths, target, y, dy, 1) : () => model.Infer(x, lengths, y, 1);
+        Action call = c.Call(c.Create())(1);
         var micros = new double[Calls];
         long begin = Stopwatch.GetTimestamp();
         for (int i = 0; i < Calls; i++)

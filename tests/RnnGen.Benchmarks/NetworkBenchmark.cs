@@ -129,18 +129,12 @@ internal static class NetworkBenchmark
         var sw = Stopwatch.StartNew();
         foreach (BenchmarkCase c in BenchmarkCases.All)
         {
-            NetworkModel model = c.Create();
-            float[] x = BenchmarkCases.Uniform(c.Batch * c.Steps * c.InputSize, 1);
-            int[] lengths = Enumerable.Repeat(c.Steps, c.Batch).ToArray();
-            float[] y = new float[c.Batch * c.Steps * c.HiddenSize], dy = new float[y.Length], target = BenchmarkCases.Uniform(y.Length, 2);
+            Func<int, Action> call = c.Call(c.Create());
             for (int threads = 1; threads <= 2; threads++)
             {
+                Action run = call(threads);
                 var once = Stopwatch.StartNew();
-                for (int n = 0; n < 3 || once.Elapsed.TotalSeconds < timing.WarmupSeconds; n++)
-                {
-                    if (c.Training) model.TrainStep(x, lengths, target, y, dy, threads);
-                    else model.Infer(x, lengths, y, threads);
-                }
+                for (int n = 0; n < 3 || once.Elapsed.TotalSeconds < timing.WarmupSeconds; n++) run();
             }
         }
         Console.WriteLine($"warm-up of every case: {sw.Elapsed.TotalSeconds:F1} s");
@@ -190,24 +184,22 @@ internal static class NetworkBenchmark
         Console.WriteLine();
     }
 
-    // A training step on one thread cannot take less than its matrix products at the core's peak: the forward's input
-    // projection and recurrent product, and the backward's recurrent product and two weight gradients (∂L/∂input is
-    // not asked for), 2·G·H·T·B·(2I + 3H) FLOPs in all. PyTorch's time over that is the largest ratio any
-    // implementation could reach against it in this run, with every other part of the step (cells, packing, copies,
+    // A training step on one thread cannot take less than its matrix products at the core's peak
+    // (BenchmarkCase.TrainingProductFlops). PyTorch's time over that is the largest ratio an implementation that
+    // computes them could reach against it in this run, with every other part of the step (cells, packing, copies,
     // Adam) free.
     private static void PrintTrainingBound(List<Result> results)
     {
         Console.WriteLine("Training on one thread, the bound: the step's matrix products (forward, backward through W_hh, weight gradients) at peak, everything else free.");
-        Console.WriteLine($"{"case",-40} {"products GFLOP",14} {"@peak ms",9} {"RnnGen ms",9} {"of it",6} {"PyTorch ms",10} {"×PyTorch",8} {"bound ×PyTorch",14}");
+        Console.WriteLine($"{"case",-40} {"products GFLOP",14} {"@peak ms",9} {"RnnGen ms",9} {"% of bound",10} {"PyTorch ms",10} {"×PyTorch",8} {"bound ×PyTorch",14}");
         foreach (Result r in results.Where(r => r.Case.Training && r.Threads == 1))
         {
-            BenchmarkCase c = r.Case;
-            double flops = 2.0 * c.Gates * c.HiddenSize * c.Steps * c.Batch * (2.0 * c.InputSize + 3.0 * c.HiddenSize);
-            double bound = flops / (BenchmarkCases.PeakGflopsPerCore * 1e9);
-            Console.WriteLine($"{c.Title,-40} {flops * 1e-9,14:F3} {bound * 1e3,9:F2} {r.RnnGenSeconds * 1e3,9:F2} {bound / r.RnnGenSeconds * 100,5:F0}% " +
-                              $"{Ms(r.TorchSeconds),10} {Ratio(r.TorchSeconds, r.RnnGenSeconds),8} {Ratio(r.TorchSeconds, bound),14}");
+            double flops = r.Case.TrainingProductFlops;
+            double boundSeconds = flops / (BenchmarkCases.PeakGflopsPerCore * 1e9);
+            Console.WriteLine($"{r.Case.Title,-40} {flops * 1e-9,14:F3} {boundSeconds * 1e3,9:F2} {r.RnnGenSeconds * 1e3,9:F2} {boundSeconds / r.RnnGenSeconds * 100,9:F0}% " +
+                              $"{Ms(r.TorchSeconds),10} {Ratio(r.TorchSeconds, r.RnnGenSeconds),8} {Ratio(r.TorchSeconds, boundSeconds),14}");
         }
-        Console.WriteLine("'of it' = the bound / RnnGen's time; 'bound ×PyTorch' = PyTorch's time / the bound.");
+        Console.WriteLine("'% of bound' = the bound / RnnGen's time; 'bound ×PyTorch' = PyTorch's time / the bound.");
         Console.WriteLine();
     }
 

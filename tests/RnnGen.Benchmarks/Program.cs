@@ -36,8 +36,13 @@ switch (mode)
     case "cells":
         CellBenchmark.Run(quick);
         return 0;
-    case "repeat" when args.Length > 1:
-        return RepeatBenchmark.Run(args[1], Option("--seconds", 10), (int)Option("--threads", 1));
+    case "repeat":
+        if (!TryOption("--seconds", 10, out double seconds) || !TryOption("--threads", 1, out double threads) || threads != Math.Floor(threads))
+        {
+            Console.Error.WriteLine("--seconds and --threads take numbers (--threads a whole one).");
+            return 2;
+        }
+        return RepeatBenchmark.Run(args.Length > 1 ? args[1] : "", seconds, (int)Math.Clamp(threads, 0, 3));
     case "firstcalls":
         return FirstCallsBenchmark.Run();
     case "firstcalls-child" when args.Length > 1:
@@ -47,9 +52,10 @@ switch (mode)
         return 2;
 }
 
-// The number after `name` on the command line, or `fallback` when absent or not a number.
-double Option(string name, double fallback)
+// The number after `name` on the command line (`fallback` when the option is absent); false when it is not a number.
+bool TryOption(string name, double fallback, out double value)
 {
+    value = fallback;
     int at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : fallback;
+    return at < 0 || (at + 1 < args.Length && double.TryParse(args[at + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value));
 }

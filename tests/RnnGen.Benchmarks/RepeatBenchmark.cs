@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 
@@ -19,22 +20,17 @@ internal static class RepeatBenchmark
             Console.Error.WriteLine($"Unknown case '{caseId}'. Cases: {string.Join(", ", BenchmarkCases.All.Select(k => k.Id))}.");
             return 2;
         }
-        if (seconds <= 0 || threads is not (1 or 2))
+        if (!(seconds > 0 && double.IsFinite(seconds)) || threads is not (1 or 2))
         {
-            Console.Error.WriteLine($"The time must be positive (got {seconds} s) and the threads 1 or 2 (got {threads}).");
+            Console.Error.WriteLine($"--seconds takes a positive number (got {seconds}) and --threads 1 or 2 (got {threads}).");
             return 2;
         }
 
-        NetworkModel model = c.Create();
-        float[] x = BenchmarkCases.Uniform(c.Batch * c.Steps * c.InputSize, 1);
-        int[] lengths = Enumerable.Repeat(c.Steps, c.Batch).ToArray();
-        float[] y = new float[c.Batch * c.Steps * c.HiddenSize], dy = new float[y.Length], target = BenchmarkCases.Uniform(y.Length, 2);
-        Action call = c.Training ? () => model.TrainStep(x, lengths, target, y, dy, threads) : () => model.Infer(x, lengths, y, threads);
-
+        Action call = c.Call(c.Create())(threads);
         Console.WriteLine($"{c.Title}, {threads} thread{(threads == 1 ? "" : "s")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: calls for {seconds} s after a 1 s warm-up; load average {BenchmarkCases.LoadAverage()}");
         for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 1;) call();
-        var times = new System.Collections.Generic.List<double>();
-        for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalSeconds < seconds;)
+        var times = new List<double>();
+        for (var clock = Stopwatch.StartNew(); times.Count == 0 || clock.Elapsed.TotalSeconds < seconds;)
         {
             long start = Stopwatch.GetTimestamp();
             call();
@@ -42,7 +38,8 @@ internal static class RepeatBenchmark
         }
         times.Sort();
         double median = times[times.Count / 2];
-        Console.WriteLine($"{times.Count} calls: median {median:F3} ms ({c.Flops / (median * 1e6):F1} GFLOP/s at the issue's count), fastest {times[0]:F3} ms");
+        double flops = c.Training ? c.TrainingProductFlops : c.Flops;
+        Console.WriteLine($"{times.Count} calls: median {median:F3} ms ({flops / (median * 1e6):F1} GFLOP/s of {(c.Training ? "the step's products" : "the forward's products")}), fastest {times[0]:F3} ms");
         return 0;
     }
 }
