@@ -198,19 +198,39 @@ internal static class Seq2SeqEmitter
             w.Line("_encoder.ZeroGradients();");
         }
         w.Line();
-        // Dropout lives in the encoder, a generated network with its own masks and their backward.
+        // The encoder's dropout lives in the encoder, a generated network with its own masks and their backward; the
+        // decoder's masks are drawn per stored step (DecoderStep) and applied again to the gradients (Backward).
         w.Line("/// <summary>");
         w.Line("/// Dropout probability on the source embeddings (the encoder's layer-0 input) during <see cref=\"ForwardBackward\"/>;");
-        w.Line("/// 0 (the default) turns it off. <see cref=\"Score\"/> and decoding never drop; the decoder has no dropout.");
+        w.Line("/// 0 (the default) turns it off. <see cref=\"Score\"/> and decoding never drop.");
         w.Line("/// </summary>");
         w.Line("public float EncoderInputDropout { get => _encoder.InputDropout; set => _encoder.InputDropout = " + Args + ".CheckDropout(value, nameof(EncoderInputDropout)); }");
         w.Line();
         w.Line("/// <summary>Dropout probability between the encoder's stacked layers during <see cref=\"ForwardBackward\"/>; 0 (the default) turns it off" + (plan.Spec.Encoder.Layers > 1 ? "." : " (this encoder has one layer: no effect).") + "</summary>");
         w.Line("public float EncoderLayerDropout { get => _encoder.LayerDropout; set => _encoder.LayerDropout = " + Args + ".CheckDropout(value, nameof(EncoderLayerDropout)); }");
         w.Line();
-        w.Line("/// <summary>Restarts the random sequence of the dropout masks: equal seeds give equal masks, call after call.</summary>");
+        w.Line("/// <summary>");
+        w.Line("/// Dropout probability on the embeddings of the tokens fed to the decoder during <see cref=\"ForwardBackward\"/>" + (plan.HasAttention ? " (not on the fed attentional state h̃)" : "") + ";");
+        w.Line("/// 0 (the default) turns it off. <see cref=\"Score\"/> and decoding never drop.");
+        w.Line("/// </summary>");
+        w.Line("public float DecoderInputDropout { get => _decoderInputDropout; set => _decoderInputDropout = " + Args + ".CheckDropout(value, nameof(DecoderInputDropout)); }");
+        w.Line();
+        w.Line("/// <summary>Dropout probability between the decoder's stacked layers during <see cref=\"ForwardBackward\"/>; 0 (the default) turns it off" + (plan.Spec.DecoderLayers > 1 ? "." : " (this decoder has one layer: no effect).") + "</summary>");
+        w.Line("public float DecoderLayerDropout { get => _decoderLayerDropout; set => _decoderLayerDropout = " + Args + ".CheckDropout(value, nameof(DecoderLayerDropout)); }");
+        w.Line();
+        w.Line("private float _decoderInputDropout, _decoderLayerDropout;");
+        w.Line("private readonly global::RnnGen.SeededRandom _decoderDropoutRandom = new global::RnnGen.SeededRandom(DecoderDropoutSeed(0x5EED));");
+        w.Line();
+        w.Line("/// <summary>Restarts the random sequences of the dropout masks (encoder and decoder): equal seeds give equal masks, call after call.</summary>");
         w.Line("/// <param name=\"seed\">Seed of the masks.</param>");
-        w.Line("public void SeedDropout(ulong seed) => _encoder.SeedDropout(seed);");
+        using (w.Block("public void SeedDropout(ulong seed)"))
+        {
+            w.Line("_encoder.SeedDropout(seed);");
+            w.Line("_decoderDropoutRandom.Reset(DecoderDropoutSeed(seed));");
+        }
+        w.Line();
+        w.Line("// The decoder's masks come from a sequence of their own, apart from the encoder's for the same seed.");
+        w.Line("private static ulong DecoderDropoutSeed(ulong seed) => unchecked(seed + 0x9E3779B97F4A7C15UL);");
         w.Line();
         foreach (TensorPlan t in plan.Tensors)
         {
@@ -307,6 +327,13 @@ internal static class Seq2SeqEmitter
             if (plan.IsGru) list.Add(new("_dHProj" + k, Inv($"(long)slots * rows * {gh}"), $"∂L/∂(recurrent projection) of decoder layer {k}, every step"));
         }
         if (plan.IsGru) list.Add(new("_dhDirect", Inv($"(long)rows * {h}"), "z⊙∂L/∂h, the part of ∂L/∂h_(t−1) that bypasses W_hh"));
+        list.Add(new("_decoderInputMask", Inv($"(long)slots * rows * {s.DecoderInputSize}"), "dropout mask of the fed tokens' embeddings, every step"));
+        for (int k = 1; k < s.DecoderLayers; k++)
+        {
+            list.Add(new("_layerIn" + k, Inv($"(long)slots * rows * {h}"), $"input of decoder layer {k} after dropout, every step"));
+            list.Add(new("_layerMask" + k, Inv($"(long)slots * rows * {h}"), $"dropout mask of decoder layer {k}'s input, every step"));
+        }
+        if (s.DecoderLayers > 1) list.Add(new("_dLayerIn", Inv($"(long)rows * {h}"), "∂L/∂(dropped input of a decoder layer) of one step"));
         if (plan.HasAttention)
         {
             list.Add(new("_dFeed", Inv($"(long)rows * {h}"), "∂L/∂h̃ of the previous step through input feeding"));
@@ -451,25 +478,41 @@ internal static class Seq2SeqEmitter
         w.Line("/// <summary>");
         w.Line("/// One decoder step for <paramref name=\"rows\"/> rows (row r attends to batch item r / beam): reads the fed tokens");
         w.Line("/// at _prevTokens[slot], advances the running state, and stores inputs, states, attention and log-probabilities in");
-        w.Line("/// slot <paramref name=\"slot\"/> (backward reads them).");
+        w.Line("/// slot <paramref name=\"slot\"/> (backward reads them). With <paramref name=\"training\"/>, the decoder's dropout");
+        w.Line("/// masks of the step are drawn and kept in that slot too.");
         w.Line("/// </summary>");
-        using (w.Block("private void DecoderStep(int slot, int rows, int beam, int sourceSteps)"))
+        using (w.Block("private void DecoderStep(int slot, int rows, int beam, int sourceSteps, bool training)"))
         {
+            w.Line("bool dropInput = training && _decoderInputDropout > 0f;");
+            if (s.DecoderLayers > 1) w.Line("bool dropLayers = training && _decoderLayerDropout > 0f;");
             w.Line(Inv($"{RoInts} fed = _prevTokens.AsSpan(slot * rows, rows);"));
             w.Line(Inv($"{Span} x0 = _x0.AsSpan(slot * rows * {in0}, rows * {in0});"));
             w.Line("// Layer-0 input: embedding of the fed token" + (plan.HasAttention ? ", then the previous attentional state (input feeding)." : "."));
             using (w.Block("for (int r = 0; r < rows; r++)"))
             {
                 w.Line(Inv($"new {RoSpan}(Parameters, {plan.Embedding.Offset} + fed[r] * {ie}, {ie}).CopyTo(x0.Slice(r * {in0}, {ie}));"));
+                w.Line(Inv($"if (dropInput) {K}Dropout.Forward(x0.Slice(r * {in0}, {ie}), _decoderInputMask.AsSpan((slot * rows + r) * {ie}, {ie}), _decoderInputDropout, _decoderDropoutRandom);"));
                 if (plan.HasAttention) w.Line(Inv($"_feed.AsSpan(r * {h}, {h}).CopyTo(x0.Slice(r * {in0} + {ie}, {h}));"));
             }
             w.Line(Inv($"{Span} xProj = _xProj.AsSpan(0, rows * {gh}), hProj = _hProj.AsSpan(0, rows * {gh});"));
             foreach (LayerPlan layer in plan.DecoderLayers)
             {
                 int k = layer.Layer, inW = layer.InputSize;
-                string input = k == 0 ? "x0" : Inv($"_out{k - 1}.AsSpan(slot * rows * {h}, rows * {h})");
+                string input = k == 0 ? "x0" : "in" + I(k);
                 w.Line();
                 w.Line(Inv($"// Decoder layer {k}: projections of input and state, then the fused {plan.CellName} update per row."));
+                if (k > 0)
+                {
+                    w.Line(Inv($"{RoSpan} in{k} = _out{k - 1}.AsSpan(slot * rows * {h}, rows * {h});"));
+                    using (w.Block("if (dropLayers)"))
+                    {
+                        w.Line(Inv($"// A dropped copy: layer {k - 1}'s own output stays as it is (its cell's backward and the attention read it)."));
+                        w.Line(Inv($"{Span} dropped = _layerIn{k}.AsSpan(slot * rows * {h}, rows * {h});"));
+                        w.Line(Inv($"in{k}.CopyTo(dropped);"));
+                        w.Line(Inv($"{K}Dropout.Forward(dropped, _layerMask{k}.AsSpan(slot * rows * {h}, rows * {h}), _decoderLayerDropout, _decoderDropoutRandom);"));
+                        w.Line(Inv($"in{k} = dropped;"));
+                    }
+                }
                 w.Line(Inv($"{K}Gemm.ABt(xProj, {input}, {P(layer.WeightIh)}, rows, {gh}, {inW}, accumulate: false);"));
                 w.Line(Inv($"{K}Rows.AddBias(xProj, {P(layer.BiasIh)}, rows);"));
                 w.Line(Inv($"{Span} h{k} = _h{k}.AsSpan(0, rows * {h});"));
@@ -571,7 +614,7 @@ internal static class Seq2SeqEmitter
                     w.Line("if (teacher) fed[b] = t - 1 < targetLengths[b] ? target[b * targetSteps + t - 1] : EndToken;");
                     w.Line(Inv($"else fed[b] = {TP}.IndexOfMax(_logProbs.AsSpan(((t - 1) * batch + b) * {v}, {v}));"));
                 }
-                w.Line("DecoderStep(t, batch, 1, sourceSteps);");
+                w.Line("DecoderStep(t, batch, 1, sourceSteps, training: gradient);");
             }
             w.Line();
             w.Line("// Loss over the target tokens up to each row's length (its end token included); nothing after.");
@@ -615,6 +658,9 @@ internal static class Seq2SeqEmitter
         using (w.Block("private void Backward(int batch, int targetSteps, int sourceSteps)"))
         {
             w.Line("int rows = batch, n = targetSteps * batch;");
+            w.Line("// The training decode of the same ForwardBackward call drew its dropout masks with these settings.");
+            w.Line("bool dropInput = _decoderInputDropout > 0f;");
+            if (s.DecoderLayers > 1) w.Line("bool dropLayers = _decoderLayerDropout > 0f;");
             string outIn = plan.HasAttention ? Inv($"_attnHidden.AsSpan(0, n * {h})") : Inv($"_out{top}.AsSpan(0, n * {h})");
             w.Line("// Output projection for all steps at once: ∂L/∂input = dLogits · W, weight gradient dLogitsᵀ · input.");
             w.Line(Inv($"{RoSpan} dLogits = _dLogits.AsSpan(0, n * {v});"));
@@ -703,7 +749,17 @@ internal static class Seq2SeqEmitter
                     w.Line(Inv($"{K}Gemm.AB(dh{k}, {dHP}, {P(layer.WeightHh)}, rows, {h}, {gh}, accumulate: false);"));
                     if (plan.IsGru) w.Line(Inv($"{TP}.Add(dh{k}, _dhDirect.AsSpan(0, rows * {h}), dh{k});"));
                     if (k > 0)
-                        w.Line(Inv($"{K}Gemm.AB(_dh{k - 1}.AsSpan(0, rows * {h}), dGates{k}, {P(layer.WeightIh)}, rows, {h}, {gh}, accumulate: true);"));
+                    {
+                        w.Line(Inv($"// To layer {k - 1}'s output, through the dropout mask of this layer's input when it was drawn."));
+                        using (w.Block("if (dropLayers)"))
+                        {
+                            w.Line(Inv($"{Span} dIn = _dLayerIn.AsSpan(0, rows * {h});"));
+                            w.Line(Inv($"{K}Gemm.AB(dIn, dGates{k}, {P(layer.WeightIh)}, rows, {h}, {gh}, accumulate: false);"));
+                            w.Line(Inv($"{K}Dropout.Backward(dIn, _layerMask{k}.AsSpan(t * rows * {h}, rows * {h}));"));
+                            w.Line(Inv($"{TP}.Add(_dh{k - 1}.AsSpan(0, rows * {h}), dIn, _dh{k - 1}.AsSpan(0, rows * {h}));"));
+                        }
+                        w.Line(Inv($"else {K}Gemm.AB(_dh{k - 1}.AsSpan(0, rows * {h}), dGates{k}, {P(layer.WeightIh)}, rows, {h}, {gh}, accumulate: true);"));
+                    }
                     else
                     {
                         w.Line(Inv($"{Span} dX = _dX.AsSpan(0, rows * {in0});"));
@@ -711,6 +767,7 @@ internal static class Seq2SeqEmitter
                         w.Line("// Embedding rows of the fed tokens" + (plan.HasAttention ? "; the h̃ part goes to the previous step." : "."));
                         using (w.Block("for (int r = 0; r < rows; r++)"))
                         {
+                            w.Line(Inv($"if (dropInput) {K}Dropout.Backward(dX.Slice(r * {in0}, {ie}), _decoderInputMask.AsSpan((t * rows + r) * {ie}, {ie}));"));
                             w.Line(Inv($"{Span} dEmbedding = new {Span}(Gradients, {plan.Embedding.Offset} + _prevTokens[t * rows + r] * {ie}, {ie});"));
                             w.Line(Inv($"{TP}.Add(dEmbedding, dX.Slice(r * {in0}, {ie}), dEmbedding);"));
                             if (plan.HasAttention) w.Line(Inv($"dX.Slice(r * {in0} + {ie}, {h}).CopyTo(_dFeed.AsSpan(r * {h}, {h}));"));
@@ -723,7 +780,8 @@ internal static class Seq2SeqEmitter
             foreach (LayerPlan layer in plan.DecoderLayers)
             {
                 int k = layer.Layer;
-                string x = k == 0 ? Inv($"_x0.AsSpan(0, n * {in0})") : Inv($"_out{k - 1}.AsSpan(0, n * {h})");
+                // Layer 0's stored input is the dropped one; a deeper layer's is its dropped copy when dropout acted.
+                string x = k == 0 ? Inv($"_x0.AsSpan(0, n * {in0})") : Inv($"(dropLayers ? _layerIn{k} : _out{k - 1}).AsSpan(0, n * {h})");
                 string dg = Inv($"_dGates{k}.AsSpan(0, n * {gh})");
                 string dhp = plan.IsGru ? Inv($"_dHProj{k}.AsSpan(0, n * {gh})") : dg;
                 w.Line(Inv($"{K}Gemm.AtB({G(layer.WeightIh)}, {dg}, {x}, {gh}, {layer.InputSize}, n, accumulate: true);"));
@@ -900,7 +958,7 @@ internal static class Seq2SeqEmitter
             w.Line("int running = batch;");
             using (w.Block("for (int t = 0; t < maxLength && running > 0; t++)"))
             {
-                w.Line("DecoderStep(0, batch, 1, sourceSteps);");
+                w.Line("DecoderStep(0, batch, 1, sourceSteps, training: false);");
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                 {
                     w.Line("if (outputLengths[b] != t || (t > 0 && output[b * maxLength + t - 1] == EndToken)) continue; // finished earlier");
@@ -965,7 +1023,7 @@ internal static class Seq2SeqEmitter
             w.Line("LastSearchSteps = 0;");
             using (w.Block("for (int t = 0; t < maxLength && running > 0; t++)"))
             {
-                w.Line("DecoderStep(0, rows, beam, sourceSteps);");
+                w.Line("DecoderStep(0, rows, beam, sourceSteps, training: false);");
                 w.Line("LastSearchSteps = t + 1;");
                 w.Line(Inv($"{RoSpan} logProbs = _logProbs.AsSpan(0, rows * {v});"));
                 w.Line("bool last = t == maxLength - 1;");

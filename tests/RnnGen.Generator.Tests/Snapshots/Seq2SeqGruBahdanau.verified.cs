@@ -161,16 +161,35 @@ namespace Demo.Dates
 
         /// <summary>
         /// Dropout probability on the source embeddings (the encoder's layer-0 input) during <see cref="ForwardBackward"/>;
-        /// 0 (the default) turns it off. <see cref="Score"/> and decoding never drop; the decoder has no dropout.
+        /// 0 (the default) turns it off. <see cref="Score"/> and decoding never drop.
         /// </summary>
         public float EncoderInputDropout { get => _encoder.InputDropout; set => _encoder.InputDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(EncoderInputDropout)); }
 
         /// <summary>Dropout probability between the encoder's stacked layers during <see cref="ForwardBackward"/>; 0 (the default) turns it off (this encoder has one layer: no effect).</summary>
         public float EncoderLayerDropout { get => _encoder.LayerDropout; set => _encoder.LayerDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(EncoderLayerDropout)); }
 
-        /// <summary>Restarts the random sequence of the dropout masks: equal seeds give equal masks, call after call.</summary>
+        /// <summary>
+        /// Dropout probability on the embeddings of the tokens fed to the decoder during <see cref="ForwardBackward"/> (not on the fed attentional state h̃);
+        /// 0 (the default) turns it off. <see cref="Score"/> and decoding never drop.
+        /// </summary>
+        public float DecoderInputDropout { get => _decoderInputDropout; set => _decoderInputDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(DecoderInputDropout)); }
+
+        /// <summary>Dropout probability between the decoder's stacked layers during <see cref="ForwardBackward"/>; 0 (the default) turns it off (this decoder has one layer: no effect).</summary>
+        public float DecoderLayerDropout { get => _decoderLayerDropout; set => _decoderLayerDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(DecoderLayerDropout)); }
+
+        private float _decoderInputDropout, _decoderLayerDropout;
+        private readonly global::RnnGen.SeededRandom _decoderDropoutRandom = new global::RnnGen.SeededRandom(DecoderDropoutSeed(0x5EED));
+
+        /// <summary>Restarts the random sequences of the dropout masks (encoder and decoder): equal seeds give equal masks, call after call.</summary>
         /// <param name="seed">Seed of the masks.</param>
-        public void SeedDropout(ulong seed) => _encoder.SeedDropout(seed);
+        public void SeedDropout(ulong seed)
+        {
+            _encoder.SeedDropout(seed);
+            _decoderDropoutRandom.Reset(DecoderDropoutSeed(seed));
+        }
+
+        // The decoder's masks come from a sequence of their own, apart from the encoder's for the same seed.
+        private static ulong DecoderDropoutSeed(ulong seed) => unchecked(seed + 0x9E3779B97F4A7C15UL);
 
         /// <summary><c>encoder.embedding.weight</c> [64, 32]: token embedding, one row per token id.</summary>
         public global::System.Span<float> EncoderEmbeddingWeight => new global::System.Span<float>(Parameters, 0, 2048);
@@ -345,6 +364,7 @@ namespace Demo.Dates
         private float[] _dGates0 = global::System.Array.Empty<float>(); // ∂L/∂(input projection) of decoder layer 0, every step
         private float[] _dHProj0 = global::System.Array.Empty<float>(); // ∂L/∂(recurrent projection) of decoder layer 0, every step
         private float[] _dhDirect = global::System.Array.Empty<float>(); // z⊙∂L/∂h, the part of ∂L/∂h_(t−1) that bypasses W_hh
+        private float[] _decoderInputMask = global::System.Array.Empty<float>(); // dropout mask of the fed tokens' embeddings, every step
         private float[] _dFeed = global::System.Array.Empty<float>(); // ∂L/∂h̃ of the previous step through input feeding
         private float[] _dPre = global::System.Array.Empty<float>(); // ∂L/∂(W_c·[c; s] + b_c) of every step
         private float[] _dCombineIn = global::System.Array.Empty<float>(); // ∂L/∂[context; s] of one step
@@ -405,6 +425,7 @@ namespace Demo.Dates
                 global::RnnGen.Workspace.Grow(ref _dGates0, (long)slots * rows * 768);
                 global::RnnGen.Workspace.Grow(ref _dHProj0, (long)slots * rows * 768);
                 global::RnnGen.Workspace.Grow(ref _dhDirect, (long)rows * 256);
+                global::RnnGen.Workspace.Grow(ref _decoderInputMask, (long)slots * rows * 32);
                 global::RnnGen.Workspace.Grow(ref _dFeed, (long)rows * 256);
                 global::RnnGen.Workspace.Grow(ref _dPre, (long)slots * rows * 256);
                 global::RnnGen.Workspace.Grow(ref _dCombineIn, (long)rows * 512);
@@ -476,16 +497,19 @@ namespace Demo.Dates
         /// <summary>
         /// One decoder step for <paramref name="rows"/> rows (row r attends to batch item r / beam): reads the fed tokens
         /// at _prevTokens[slot], advances the running state, and stores inputs, states, attention and log-probabilities in
-        /// slot <paramref name="slot"/> (backward reads them).
+        /// slot <paramref name="slot"/> (backward reads them). With <paramref name="training"/>, the decoder's dropout
+        /// masks of the step are drawn and kept in that slot too.
         /// </summary>
-        private void DecoderStep(int slot, int rows, int beam, int sourceSteps)
+        private void DecoderStep(int slot, int rows, int beam, int sourceSteps, bool training)
         {
+            bool dropInput = training && _decoderInputDropout > 0f;
             global::System.ReadOnlySpan<int> fed = _prevTokens.AsSpan(slot * rows, rows);
             global::System.Span<float> x0 = _x0.AsSpan(slot * rows * 288, rows * 288);
             // Layer-0 input: embedding of the fed token, then the previous attentional state (input feeding).
             for (int r = 0; r < rows; r++)
             {
                 new global::System.ReadOnlySpan<float>(Parameters, 192256 + fed[r] * 32, 32).CopyTo(x0.Slice(r * 288, 32));
+                if (dropInput) global::RnnGen.Kernels.Dropout.Forward(x0.Slice(r * 288, 32), _decoderInputMask.AsSpan((slot * rows + r) * 32, 32), _decoderInputDropout, _decoderDropoutRandom);
                 _feed.AsSpan(r * 256, 256).CopyTo(x0.Slice(r * 288 + 32, 256));
             }
             global::System.Span<float> xProj = _xProj.AsSpan(0, rows * 768), hProj = _hProj.AsSpan(0, rows * 768);
@@ -558,7 +582,7 @@ namespace Demo.Dates
                     if (teacher) fed[b] = t - 1 < targetLengths[b] ? target[b * targetSteps + t - 1] : EndToken;
                     else fed[b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_logProbs.AsSpan(((t - 1) * batch + b) * 16, 16));
                 }
-                DecoderStep(t, batch, 1, sourceSteps);
+                DecoderStep(t, batch, 1, sourceSteps, training: gradient);
             }
 
             // Loss over the target tokens up to each row's length (its end token included); nothing after.
@@ -594,6 +618,8 @@ namespace Demo.Dates
         private void Backward(int batch, int targetSteps, int sourceSteps)
         {
             int rows = batch, n = targetSteps * batch;
+            // The training decode of the same ForwardBackward call drew its dropout masks with these settings.
+            bool dropInput = _decoderInputDropout > 0f;
             // Output projection for all steps at once: ∂L/∂input = dLogits · W, weight gradient dLogitsᵀ · input.
             global::System.ReadOnlySpan<float> dLogits = _dLogits.AsSpan(0, n * 16);
             global::System.Span<float> dOutIn = _dOutIn.AsSpan(0, n * 256);
@@ -653,6 +679,7 @@ namespace Demo.Dates
                 // Embedding rows of the fed tokens; the h̃ part goes to the previous step.
                 for (int r = 0; r < rows; r++)
                 {
+                    if (dropInput) global::RnnGen.Kernels.Dropout.Backward(dX.Slice(r * 288, 32), _decoderInputMask.AsSpan((t * rows + r) * 32, 32));
                     global::System.Span<float> dEmbedding = new global::System.Span<float>(Gradients, 192256 + _prevTokens[t * rows + r] * 32, 32);
                     global::System.Numerics.Tensors.TensorPrimitives.Add(dEmbedding, dX.Slice(r * 288, 32), dEmbedding);
                     dX.Slice(r * 288 + 32, 256).CopyTo(_dFeed.AsSpan(r * 256, 256));
@@ -781,7 +808,7 @@ namespace Demo.Dates
             int running = batch;
             for (int t = 0; t < maxLength && running > 0; t++)
             {
-                DecoderStep(0, batch, 1, sourceSteps);
+                DecoderStep(0, batch, 1, sourceSteps, training: false);
                 for (int b = 0; b < batch; b++)
                 {
                     if (outputLengths[b] != t || (t > 0 && output[b * maxLength + t - 1] == EndToken)) continue; // finished earlier
@@ -845,7 +872,7 @@ namespace Demo.Dates
             LastSearchSteps = 0;
             for (int t = 0; t < maxLength && running > 0; t++)
             {
-                DecoderStep(0, rows, beam, sourceSteps);
+                DecoderStep(0, rows, beam, sourceSteps, training: false);
                 LastSearchSteps = t + 1;
                 global::System.ReadOnlySpan<float> logProbs = _logProbs.AsSpan(0, rows * 16);
                 bool last = t == maxLength - 1;

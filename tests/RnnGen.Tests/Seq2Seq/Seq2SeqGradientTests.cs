@@ -36,19 +36,24 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
         CheckGradients(name, net, () => Loss(net));
     }
 
-    // Encoder dropout on: every evaluation restarts the masks from one seed, so the loss is one
-    // function of the parameters and the same checks apply (through the masks' backward too).
-    // RnnGruDeepSeq has a two-layer bidirectional encoder, so both kinds of encoder dropout act.
+    // Dropout on: every evaluation restarts the masks from one seed, so the loss is one function of
+    // the parameters and the same checks apply (through the masks' backward too). RnnGruDeepSeq has a
+    // two-layer bidirectional encoder and a two-layer GRU decoder with input feeding, and
+    // LstmIdentityBridgeSeq a two-layer LSTM decoder, so every kind of dropout acts; GruNoAttentionSeq's
+    // decoder input is the embedding alone.
     [Theory]
-    [InlineData(nameof(RnnGruDeepSeq))]
-    [InlineData(nameof(LstmBahdanauSeq))]
-    [InlineData(nameof(GruNoAttentionSeq))]
-    public void Gradients_match_central_differences_with_encoder_dropout(string name)
+    [InlineData(nameof(RnnGruDeepSeq), true, true)]
+    [InlineData(nameof(LstmBahdanauSeq), true, false)]
+    [InlineData(nameof(GruNoAttentionSeq), true, false)]
+    [InlineData(nameof(RnnGruDeepSeq), false, true)]
+    [InlineData(nameof(LstmIdentityBridgeSeq), false, true)]
+    [InlineData(nameof(GruNoAttentionSeq), false, true)]
+    public void Gradients_match_central_differences_with_dropout(string name, bool encoder, bool decoder)
     {
         ISeq2Seq net = Seq2SeqCases.Create(name);
         Sharpen(net);
-        net.EncoderInputDropout = 0.3f;
-        net.EncoderLayerDropout = 0.3f;
+        if (encoder) { net.EncoderInputDropout = 0.3f; net.EncoderLayerDropout = 0.3f; }
+        if (decoder) { net.DecoderInputDropout = 0.3f; net.DecoderLayerDropout = 0.3f; }
         CheckGradients(name, net, () =>
         {
             net.SeedDropout(42);
@@ -124,10 +129,64 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
         dropped.EncoderLayerDropout = 0f;
         Assert.Equal(without, Loss(dropped));
 
-        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => dropped.EncoderInputDropout = 1f);
-        Assert.Equal("EncoderInputDropout", bad.ParamName);
-        bad = Assert.Throws<ArgumentOutOfRangeException>(() => dropped.EncoderLayerDropout = -0.1f);
-        Assert.Equal("EncoderLayerDropout", bad.ParamName);
+        AssertRefused(() => dropped.EncoderInputDropout = 1f, "EncoderInputDropout");
+        AssertRefused(() => dropped.EncoderLayerDropout = -0.1f, "EncoderLayerDropout");
+    }
+
+    // A probability outside [0, 1) is refused, naming the property.
+    private static void AssertRefused(Action set, string property) =>
+        Assert.Equal(property, Assert.Throws<ArgumentOutOfRangeException>(set).ParamName);
+
+    // The decoder's dropout likewise: each kind alone moves the training loss (the input's on a one-layer
+    // decoder too, the layers' only where there are two), Score, greedy decoding and beam search do
+    // not see it, equal seeds repeat it, and 0 gives back the plain loss.
+    [Theory]
+    [InlineData(nameof(RnnGruDeepSeq))]
+    [InlineData(nameof(LstmIdentityBridgeSeq))]
+    [InlineData(nameof(GruNoAttentionSeq))]
+    public void Decoder_dropout_acts_in_training_only(string name)
+    {
+        ISeq2Seq plain = Seq2SeqCases.Create(name), dropped = Seq2SeqCases.Create(name);
+        bool layered = name != nameof(GruNoAttentionSeq);
+        double without = Loss(plain);
+
+        dropped.DecoderInputDropout = 0.5f;
+        dropped.SeedDropout(7);
+        double input = Loss(dropped);
+        dropped.SeedDropout(7);
+        Assert.Equal(input, Loss(dropped));
+        dropped.SeedDropout(8);
+        Assert.NotEqual(input, Loss(dropped));
+        Assert.NotEqual(without, input);
+
+        dropped.DecoderInputDropout = 0f;
+        dropped.DecoderLayerDropout = 0.5f;
+        dropped.SeedDropout(7);
+        double layers = Loss(dropped);
+        if (layered) Assert.NotEqual(without, layers);
+        else Assert.Equal(without, layers); // one decoder layer: nothing between layers to drop
+
+        dropped.DecoderInputDropout = 0.5f;
+        float[] a = new float[3], b = new float[3];
+        plain.Score(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, a);
+        dropped.Score(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, b);
+        Assert.Equal(a, b);
+        int[] outA = new int[3 * 5], outB = new int[3 * 5], lengthsA = new int[3], lengthsB = new int[3];
+        plain.Greedy(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, outA, lengthsA, 5);
+        dropped.Greedy(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, outB, lengthsB, 5);
+        Assert.Equal(outA, outB);
+        Assert.Equal(lengthsA, lengthsB);
+        plain.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 2, outA, lengthsA, 5);
+        dropped.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 2, outB, lengthsB, 5);
+        Assert.Equal(outA, outB);
+        Assert.Equal(lengthsA, lengthsB);
+
+        dropped.DecoderInputDropout = 0f;
+        dropped.DecoderLayerDropout = 0f;
+        Assert.Equal(without, Loss(dropped));
+
+        AssertRefused(() => dropped.DecoderInputDropout = 1f, "DecoderInputDropout");
+        AssertRefused(() => dropped.DecoderLayerDropout = float.NaN, "DecoderLayerDropout");
     }
 
     // Masking: a padded batch's loss and gradients are the sums of its rows run alone without padding,

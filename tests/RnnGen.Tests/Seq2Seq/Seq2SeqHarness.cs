@@ -13,6 +13,8 @@ public interface ISeq2Seq : IRecurrentNetwork
     void ZeroGradients();
     float EncoderInputDropout { get; set; }
     float EncoderLayerDropout { get; set; }
+    float DecoderInputDropout { get; set; }
+    float DecoderLayerDropout { get; set; }
     void SeedDropout(ulong seed);
 }
 
