@@ -219,6 +219,7 @@ internal static class Seq2SeqEmitter
         w.Line("public float DecoderLayerDropout { get => _decoderLayerDropout; set => _decoderLayerDropout = " + Args + ".CheckDropout(value, nameof(DecoderLayerDropout)); }");
         w.Line();
         w.Line("private float _decoderInputDropout, _decoderLayerDropout;");
+        w.Line("private bool _decoderInputDropped" + (plan.Spec.DecoderLayers > 1 ? ", _decoderLayersDropped" : "") + "; // masks the current training decode draws (its Backward applies them)");
         w.Line("private readonly global::RnnGen.SeededRandom _decoderDropoutRandom = new global::RnnGen.SeededRandom(DecoderDropoutSeed(0x5EED));");
         w.Line();
         w.Line("/// <summary>Restarts the random sequences of the dropout masks (encoder and decoder): equal seeds give equal masks, call after call.</summary>");
@@ -229,8 +230,9 @@ internal static class Seq2SeqEmitter
             w.Line("_decoderDropoutRandom.Reset(DecoderDropoutSeed(seed));");
         }
         w.Line();
-        w.Line("// The decoder's masks come from a sequence of their own, apart from the encoder's for the same seed.");
-        w.Line("private static ulong DecoderDropoutSeed(ulong seed) => unchecked(seed + 0x9E3779B97F4A7C15UL);");
+        w.Line("// The decoder's masks come from a sequence of their own: the seed is mixed so that it is not another step of the");
+        w.Line("// encoder's sequence (SeededRandom advances its state by adding a constant).");
+        w.Line("private static ulong DecoderDropoutSeed(ulong seed) => seed ^ 0xDEC0DE5EED0UL;");
         w.Line();
         foreach (TensorPlan t in plan.Tensors)
         {
@@ -248,7 +250,8 @@ internal static class Seq2SeqEmitter
     // A float (or int) buffer and its length as an expression of batch, rows (decoder rows: batch ×
     // beam), slots (stored decoder steps: the target length in training, 1 when decoding),
     // sourceSteps, beamRows and maxLength.
-    private sealed record Buffer(string Field, string Length, string Doc, bool IsInt = false);
+    // When, a condition of the call: the buffer is grown only when it holds (the decoder's dropout masks, for example).
+    private sealed record Buffer(string Field, string Length, string Doc, bool IsInt = false, string? When = null);
 
     private static List<Buffer> Buffers(Seq2SeqPlan plan)
     {
@@ -327,13 +330,14 @@ internal static class Seq2SeqEmitter
             if (plan.IsGru) list.Add(new("_dHProj" + k, Inv($"(long)slots * rows * {gh}"), $"∂L/∂(recurrent projection) of decoder layer {k}, every step"));
         }
         if (plan.IsGru) list.Add(new("_dhDirect", Inv($"(long)rows * {h}"), "z⊙∂L/∂h, the part of ∂L/∂h_(t−1) that bypasses W_hh"));
-        list.Add(new("_decoderInputMask", Inv($"(long)slots * rows * {s.DecoderInputSize}"), "dropout mask of the fed tokens' embeddings, every step"));
+        const string InputDropped = "_decoderInputDropout > 0f", LayersDropped = "_decoderLayerDropout > 0f";
+        list.Add(new("_decoderInputMask", Inv($"(long)slots * rows * {s.DecoderInputSize}"), "dropout mask of the fed tokens' embeddings, every step", When: InputDropped));
         for (int k = 1; k < s.DecoderLayers; k++)
         {
-            list.Add(new("_layerIn" + k, Inv($"(long)slots * rows * {h}"), $"input of decoder layer {k} after dropout, every step"));
-            list.Add(new("_layerMask" + k, Inv($"(long)slots * rows * {h}"), $"dropout mask of decoder layer {k}'s input, every step"));
+            list.Add(new("_layerIn" + k, Inv($"(long)slots * rows * {h}"), $"input of decoder layer {k} after dropout, every step", When: LayersDropped));
+            list.Add(new("_layerMask" + k, Inv($"(long)slots * rows * {h}"), $"dropout mask of decoder layer {k}'s input, every step", When: LayersDropped));
         }
-        if (s.DecoderLayers > 1) list.Add(new("_dLayerIn", Inv($"(long)rows * {h}"), "∂L/∂(dropped input of a decoder layer) of one step"));
+        if (s.DecoderLayers > 1) list.Add(new("_dLayerIn", Inv($"(long)rows * {h}"), "∂L/∂(dropped input of a decoder layer) of one step", When: LayersDropped));
         if (plan.HasAttention)
         {
             list.Add(new("_dFeed", Inv($"(long)rows * {h}"), "∂L/∂h̃ of the previous step through input feeding"));
@@ -382,7 +386,7 @@ internal static class Seq2SeqEmitter
         {
             foreach (Buffer b in Buffers(plan)) w.Line(Inv($"{Grow}(ref {b.Field}, {b.Length});"));
             using (w.Block("if (training)"))
-                foreach (Buffer b in TrainingBuffers(plan)) w.Line(Inv($"{Grow}(ref {b.Field}, {b.Length});"));
+                foreach (Buffer b in TrainingBuffers(plan)) w.Line(Inv($"{(b.When is null ? "" : "if (" + b.When + ") ")}{Grow}(ref {b.Field}, {b.Length});"));
             using (w.Block("if (beamRows > 0)"))
                 foreach (Buffer b in BeamBuffers(plan)) w.Line(Inv($"{Grow}(ref {b.Field}, {b.Length});"));
         }
@@ -483,8 +487,8 @@ internal static class Seq2SeqEmitter
         w.Line("/// </summary>");
         using (w.Block("private void DecoderStep(int slot, int rows, int beam, int sourceSteps, bool training)"))
         {
-            w.Line("bool dropInput = training && _decoderInputDropout > 0f;");
-            if (s.DecoderLayers > 1) w.Line("bool dropLayers = training && _decoderLayerDropout > 0f;");
+            w.Line("bool dropInput = training && _decoderInputDropped;");
+            if (s.DecoderLayers > 1) w.Line("bool dropLayers = training && _decoderLayersDropped;");
             w.Line(Inv($"{RoInts} fed = _prevTokens.AsSpan(slot * rows, rows);"));
             w.Line(Inv($"{Span} x0 = _x0.AsSpan(slot * rows * {in0}, rows * {in0});"));
             w.Line("// Layer-0 input: embedding of the fed token" + (plan.HasAttention ? ", then the previous attentional state (input feeding)." : "."));
@@ -506,7 +510,7 @@ internal static class Seq2SeqEmitter
                     w.Line(Inv($"{RoSpan} in{k} = _out{k - 1}.AsSpan(slot * rows * {h}, rows * {h});"));
                     using (w.Block("if (dropLayers)"))
                     {
-                        w.Line(Inv($"// A dropped copy: layer {k - 1}'s own output stays as it is (its cell's backward and the attention read it)."));
+                        w.Line(Inv($"// A dropped copy, for every cell: layer {k - 1}'s own output stays as it is (an Elman cell's backward reads it)."));
                         w.Line(Inv($"{Span} dropped = _layerIn{k}.AsSpan(slot * rows * {h}, rows * {h});"));
                         w.Line(Inv($"in{k}.CopyTo(dropped);"));
                         w.Line(Inv($"{K}Dropout.Forward(dropped, _layerMask{k}.AsSpan(slot * rows * {h}, rows * {h}), _decoderLayerDropout, _decoderDropoutRandom);"));
@@ -602,6 +606,9 @@ internal static class Seq2SeqEmitter
         {
             w.Line("int batch = targetLengths.Length;");
             w.Line("InitializeDecoder(batch, 1);");
+            w.Line("// Training draws the decoder's dropout masks (the workspace grew their buffers for these settings).");
+            w.Line("_decoderInputDropped = gradient && _decoderInputDropout > 0f;");
+            if (plan.Spec.DecoderLayers > 1) w.Line("_decoderLayersDropped = gradient && _decoderLayerDropout > 0f;");
             w.Line("bool sample = teacherForcingRatio < 1f;");
             w.Line("if (sample) _teacherRandom.Reset(seed);");
             using (w.Block("for (int t = 0; t < targetSteps; t++)"))
@@ -658,9 +665,9 @@ internal static class Seq2SeqEmitter
         using (w.Block("private void Backward(int batch, int targetSteps, int sourceSteps)"))
         {
             w.Line("int rows = batch, n = targetSteps * batch;");
-            w.Line("// The training decode of the same ForwardBackward call drew its dropout masks with these settings.");
-            w.Line("bool dropInput = _decoderInputDropout > 0f;");
-            if (s.DecoderLayers > 1) w.Line("bool dropLayers = _decoderLayerDropout > 0f;");
+            w.Line("// The masks the training decode before this drew.");
+            w.Line("bool dropInput = _decoderInputDropped;");
+            if (s.DecoderLayers > 1) w.Line("bool dropLayers = _decoderLayersDropped;");
             string outIn = plan.HasAttention ? Inv($"_attnHidden.AsSpan(0, n * {h})") : Inv($"_out{top}.AsSpan(0, n * {h})");
             w.Line("// Output projection for all steps at once: ∂L/∂input = dLogits · W, weight gradient dLogitsᵀ · input.");
             w.Line(Inv($"{RoSpan} dLogits = _dLogits.AsSpan(0, n * {v});"));

@@ -178,6 +178,7 @@ namespace Demo.Dates
         public float DecoderLayerDropout { get => _decoderLayerDropout; set => _decoderLayerDropout = global::RnnGen.NetworkArguments.CheckDropout(value, nameof(DecoderLayerDropout)); }
 
         private float _decoderInputDropout, _decoderLayerDropout;
+        private bool _decoderInputDropped; // masks the current training decode draws (its Backward applies them)
         private readonly global::RnnGen.SeededRandom _decoderDropoutRandom = new global::RnnGen.SeededRandom(DecoderDropoutSeed(0x5EED));
 
         /// <summary>Restarts the random sequences of the dropout masks (encoder and decoder): equal seeds give equal masks, call after call.</summary>
@@ -188,8 +189,9 @@ namespace Demo.Dates
             _decoderDropoutRandom.Reset(DecoderDropoutSeed(seed));
         }
 
-        // The decoder's masks come from a sequence of their own, apart from the encoder's for the same seed.
-        private static ulong DecoderDropoutSeed(ulong seed) => unchecked(seed + 0x9E3779B97F4A7C15UL);
+        // The decoder's masks come from a sequence of their own: the seed is mixed so that it is not another step of the
+        // encoder's sequence (SeededRandom advances its state by adding a constant).
+        private static ulong DecoderDropoutSeed(ulong seed) => seed ^ 0xDEC0DE5EED0UL;
 
         /// <summary><c>encoder.embedding.weight</c> [64, 32]: token embedding, one row per token id.</summary>
         public global::System.Span<float> EncoderEmbeddingWeight => new global::System.Span<float>(Parameters, 0, 2048);
@@ -425,7 +427,7 @@ namespace Demo.Dates
                 global::RnnGen.Workspace.Grow(ref _dGates0, (long)slots * rows * 768);
                 global::RnnGen.Workspace.Grow(ref _dHProj0, (long)slots * rows * 768);
                 global::RnnGen.Workspace.Grow(ref _dhDirect, (long)rows * 256);
-                global::RnnGen.Workspace.Grow(ref _decoderInputMask, (long)slots * rows * 32);
+                if (_decoderInputDropout > 0f) global::RnnGen.Workspace.Grow(ref _decoderInputMask, (long)slots * rows * 32);
                 global::RnnGen.Workspace.Grow(ref _dFeed, (long)rows * 256);
                 global::RnnGen.Workspace.Grow(ref _dPre, (long)slots * rows * 256);
                 global::RnnGen.Workspace.Grow(ref _dCombineIn, (long)rows * 512);
@@ -502,7 +504,7 @@ namespace Demo.Dates
         /// </summary>
         private void DecoderStep(int slot, int rows, int beam, int sourceSteps, bool training)
         {
-            bool dropInput = training && _decoderInputDropout > 0f;
+            bool dropInput = training && _decoderInputDropped;
             global::System.ReadOnlySpan<int> fed = _prevTokens.AsSpan(slot * rows, rows);
             global::System.Span<float> x0 = _x0.AsSpan(slot * rows * 288, rows * 288);
             // Layer-0 input: embedding of the fed token, then the previous attentional state (input feeding).
@@ -570,6 +572,8 @@ namespace Demo.Dates
         {
             int batch = targetLengths.Length;
             InitializeDecoder(batch, 1);
+            // Training draws the decoder's dropout masks (the workspace grew their buffers for these settings).
+            _decoderInputDropped = gradient && _decoderInputDropout > 0f;
             bool sample = teacherForcingRatio < 1f;
             if (sample) _teacherRandom.Reset(seed);
             for (int t = 0; t < targetSteps; t++)
@@ -618,8 +622,8 @@ namespace Demo.Dates
         private void Backward(int batch, int targetSteps, int sourceSteps)
         {
             int rows = batch, n = targetSteps * batch;
-            // The training decode of the same ForwardBackward call drew its dropout masks with these settings.
-            bool dropInput = _decoderInputDropout > 0f;
+            // The masks the training decode before this drew.
+            bool dropInput = _decoderInputDropped;
             // Output projection for all steps at once: ∂L/∂input = dLogits · W, weight gradient dLogitsᵀ · input.
             global::System.ReadOnlySpan<float> dLogits = _dLogits.AsSpan(0, n * 16);
             global::System.Span<float> dOutIn = _dOutIn.AsSpan(0, n * 256);

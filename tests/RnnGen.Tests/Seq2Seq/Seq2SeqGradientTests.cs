@@ -38,9 +38,9 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
 
     // Dropout on: every evaluation restarts the masks from one seed, so the loss is one function of
     // the parameters and the same checks apply (through the masks' backward too). RnnGruDeepSeq has a
-    // two-layer bidirectional encoder and a two-layer GRU decoder with input feeding, and
-    // LstmIdentityBridgeSeq a two-layer LSTM decoder, so every kind of dropout acts; GruNoAttentionSeq's
-    // decoder input is the embedding alone.
+    // two-layer bidirectional encoder and a two-layer GRU decoder with input feeding,
+    // LstmIdentityBridgeSeq a two-layer LSTM decoder with input feeding and RnnDeepNoAttentionSeq a two-layer Elman
+    // decoder without, so every kind of dropout acts; GruNoAttentionSeq has one decoder layer.
     [Theory]
     [InlineData(nameof(RnnGruDeepSeq), true, true)]
     [InlineData(nameof(LstmBahdanauSeq), true, false)]
@@ -48,6 +48,7 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
     [InlineData(nameof(RnnGruDeepSeq), false, true)]
     [InlineData(nameof(LstmIdentityBridgeSeq), false, true)]
     [InlineData(nameof(GruNoAttentionSeq), false, true)]
+    [InlineData(nameof(RnnDeepNoAttentionSeq), false, true)]
     public void Gradients_match_central_differences_with_dropout(string name, bool encoder, bool decoder)
     {
         ISeq2Seq net = Seq2SeqCases.Create(name);
@@ -139,10 +140,11 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
 
     // The decoder's dropout likewise: each kind alone moves the training loss (the input's on a one-layer
     // decoder too, the layers' only where there are two), Score, greedy decoding and beam search do
-    // not see it, equal seeds repeat it, and 0 gives back the plain loss.
+    // not see it, equal seeds repeat it (with the teacher-forcing draws too), and 0 gives back the plain loss.
     [Theory]
     [InlineData(nameof(RnnGruDeepSeq))]
     [InlineData(nameof(LstmIdentityBridgeSeq))]
+    [InlineData(nameof(RnnDeepNoAttentionSeq))]
     [InlineData(nameof(GruNoAttentionSeq))]
     public void Decoder_dropout_acts_in_training_only(string name)
     {
@@ -167,19 +169,33 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper output)
         else Assert.Equal(without, layers); // one decoder layer: nothing between layers to drop
 
         dropped.DecoderInputDropout = 0.5f;
-        float[] a = new float[3], b = new float[3];
+        for (int repeat = 0; repeat < 2; repeat++)
+        {
+            dropped.SeedDropout(9);
+            double sampled = dropped.ForwardBackward(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, 0.5f, 3).Sum;
+            if (repeat == 0) input = sampled;
+            else Assert.Equal(input, sampled);
+        }
+
+        // Score, Greedy and BeamSearch (outputs, scores and attention weights) as without dropout.
+        int batch = Seq2SeqCases.SourceLengths.Length, sourceSteps = Seq2SeqCases.Source.Length / batch;
+        float[] a = new float[batch], b = new float[batch];
         plain.Score(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, a);
         dropped.Score(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, Seq2SeqCases.Target, Seq2SeqCases.TargetLengths, b);
         Assert.Equal(a, b);
-        int[] outA = new int[3 * 5], outB = new int[3 * 5], lengthsA = new int[3], lengthsB = new int[3];
-        plain.Greedy(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, outA, lengthsA, 5);
-        dropped.Greedy(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, outB, lengthsB, 5);
+        int[] outA = new int[batch * 5], outB = new int[batch * 5], lengthsA = new int[batch], lengthsB = new int[batch];
+        float[] attentionA = new float[batch * 5 * sourceSteps], attentionB = new float[attentionA.Length];
+        plain.Greedy(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, outA, lengthsA, 5, attentionA);
+        dropped.Greedy(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, outB, lengthsB, 5, attentionB);
         Assert.Equal(outA, outB);
         Assert.Equal(lengthsA, lengthsB);
-        plain.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 2, outA, lengthsA, 5);
-        dropped.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 2, outB, lengthsB, 5);
+        Assert.Equal(attentionA, attentionB);
+        plain.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 2, outA, lengthsA, 5, 1f, attentionA, a);
+        dropped.BeamSearch(Seq2SeqCases.Source, Seq2SeqCases.SourceLengths, 2, outB, lengthsB, 5, 1f, attentionB, b);
         Assert.Equal(outA, outB);
         Assert.Equal(lengthsA, lengthsB);
+        Assert.Equal(attentionA, attentionB);
+        Assert.Equal(a, b);
 
         dropped.DecoderInputDropout = 0f;
         dropped.DecoderLayerDropout = 0f;

@@ -28,6 +28,7 @@ public partial class LstmGeneralSeq : ISeq2Seq;
 public partial class LstmBahdanauSeq : ISeq2Seq;
 public partial class LstmIdentityBridgeSeq : ISeq2Seq;
 public partial class RnnGruDeepSeq : ISeq2Seq;
+public partial class RnnDeepNoAttentionSeq : ISeq2Seq;
 public partial class TinySeq : ISeq2Seq;
 public partial class ReverseSeq : ISeq2Seq;
 
@@ -46,6 +47,7 @@ public static class Seq2SeqCases
         nameof(LstmBahdanauSeq) => new LstmBahdanauSeq(seed),
         nameof(LstmIdentityBridgeSeq) => new LstmIdentityBridgeSeq(seed),
         nameof(RnnGruDeepSeq) => new RnnGruDeepSeq(seed),
+        nameof(RnnDeepNoAttentionSeq) => new RnnDeepNoAttentionSeq(seed),
         _ => throw new ArgumentException(name),
     };
 
@@ -53,7 +55,7 @@ public static class Seq2SeqCases
     [
         nameof(GruNoAttentionSeq), nameof(GruDotSeq), nameof(GruGeneralSeq), nameof(GruBahdanauSeq),
         nameof(LstmNoAttentionSeq), nameof(LstmDotSeq), nameof(LstmGeneralSeq), nameof(LstmBahdanauSeq),
-        nameof(LstmIdentityBridgeSeq), nameof(RnnGruDeepSeq),
+        nameof(LstmIdentityBridgeSeq), nameof(RnnGruDeepSeq), nameof(RnnDeepNoAttentionSeq),
     ];
 
     // Batch of 3: sources of lengths 5, 2, 4 (source vocabulary 7; real tokens 0…5, padding 6),

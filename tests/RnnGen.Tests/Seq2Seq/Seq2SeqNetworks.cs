@@ -49,6 +49,12 @@ public partial class LstmIdentityBridgeSeq;
 [Decoder(CellKind.Gru, InputSize = 3, HiddenSize = 4, Layers = 2, VocabularySize = 6, Attention = AttentionKind.Bahdanau, StartToken = 1, EndToken = 2)]
 public partial class RnnGruDeepSeq;
 
+// Two Elman decoder layers without attention: the layer-0 input is the embedding alone, and the Elman
+// cell's backward reads its own output, which the layer above must not change (decoder dropout copies it).
+[Encoder(CellKind.Gru, InputSize = 4, HiddenSize = 3, Direction = Direction.Bidirectional, VocabularySize = 7)]
+[Decoder(CellKind.Rnn, InputSize = 3, HiddenSize = 4, Layers = 2, VocabularySize = 6, Attention = AttentionKind.None, StartToken = 1, EndToken = 2)]
+public partial class RnnDeepNoAttentionSeq;
+
 // Target vocabulary 4 for exhaustive search (start 1, end 3).
 [Encoder(CellKind.Gru, InputSize = 3, HiddenSize = 4, VocabularySize = 5)]
 [Decoder(CellKind.Gru, InputSize = 3, HiddenSize = 4, VocabularySize = 4, Attention = AttentionKind.LuongDot, StartToken = 1, EndToken = 3)]
