@@ -97,6 +97,20 @@ public sealed class SnapshotTests
             public partial class DateNormalizerNet;
             """);
 
+    // Two decoder layers (the layer-dropout copy and its backward), an identity bridge with the LSTM cell state,
+    // Luong general attention.
+    [Fact]
+    public void Seq2seq_lstm_identity_bridge_with_two_decoder_layers()
+        => VerifyNetwork("Seq2SeqLstmTwoLayers", "Demo.Translate.PhraseNet.g.cs", """
+            using RnnGen;
+
+            namespace Demo.Translate;
+
+            [Encoder(CellKind.Lstm, InputSize = 64, HiddenSize = 128, Layers = 2, VocabularySize = 1000)]
+            [Decoder(CellKind.Lstm, InputSize = 64, HiddenSize = 128, Layers = 2, VocabularySize = 800, Attention = AttentionKind.LuongGeneral, StartToken = 1, EndToken = 2)]
+            public partial class PhraseNet;
+            """);
+
     private static void VerifyNetwork(string snapshot, string hintName, string source)
     {
         GeneratorRun run = GeneratorHarness.Run(source);
