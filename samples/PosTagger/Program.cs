@@ -53,7 +53,7 @@ static class Commands
         Console.WriteLine();
         var model = TaggerModel.Load(DefaultModel);
         const string demo = "The quick brown fox jumped over the lazy dog near Seattle yesterday .";
-        Console.WriteLine($"Demo: {TagLine(model, demo)}");
+        Console.WriteLine($"Demo: {LineTagger(model)(demo)}");
         return 0;
     }
 
@@ -103,19 +103,27 @@ static class Commands
 
     public static int Tag(CommandOptions o)
     {
-        var model = TaggerModel.Load(o.Require("model"));
+        Func<string, string> tagLine = LineTagger(TaggerModel.Load(o.Require("model")));
         string? line;
         while ((line = Console.In.ReadLine()) is not null)
-            Console.WriteLine(TagLine(model, line));
+            Console.WriteLine(tagLine(line));
         return 0;
     }
 
-    private static string TagLine(TaggerModel model, string line)
+    // Tags whitespace-tokenized sentences one at a time. One worker serves every line, its weights fixed: a line is one
+    // sentence, so the word tagger runs at batch 1 and keeps its packed W_hh (WeightsFrozen) instead of packing it per
+    // line, and the workspaces are reused.
+    private static Func<string, string> LineTagger(TaggerModel model)
     {
-        string[] forms = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (forms.Length == 0) return "";
-        var (_, _, predictions) = TaggerTrainer.Evaluate(model, [model.Encode(forms)], threads: 1);
-        return string.Join(' ', forms.Zip(predictions[0], (f, t) => f + "/" + UposTags.GetName(t)));
+        TaggerWorker[] worker = [new TaggerWorker(model)];
+        worker[0].TaggerNet.WeightsFrozen = true;
+        return line =>
+        {
+            string[] forms = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (forms.Length == 0) return "";
+            var (_, _, predictions) = TaggerTrainer.Evaluate(model, [model.Encode(forms)], worker, threads: 1);
+            return string.Join(' ', forms.Zip(predictions[0], (f, t) => f + "/" + UposTags.GetName(t)));
+        };
     }
 
     private static void PrintAccuracy(string name, TaggerModel model, List<EncodedSentence> data, int threads)
