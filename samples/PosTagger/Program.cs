@@ -41,7 +41,7 @@ static class Commands
               (no arguments)   train on the shipped EWT train split, print dev and test accuracy, save, tag a demo sentence
               train [--epochs N] [--threads N] [--train F] [--dev F] [--test F] [--model F] [--limit SENTENCES] [--minutes M] [--seed S]
               eval --model F --data F.conllu[.gz] [--threads N]
-              tag --model F    (sentences on standard input, one per line, whitespace-tokenized)
+              tag --model F    (sentences on standard input, one per line, whitespace-tokenized, at most 1000 words)
             """);
         return 0;
     }
@@ -53,7 +53,8 @@ static class Commands
         Console.WriteLine();
         var model = TaggerModel.Load(DefaultModel);
         const string demo = "The quick brown fox jumped over the lazy dog near Seattle yesterday .";
-        Console.WriteLine($"Demo: {LineTagger(model)(demo)}");
+        new LineTagger(model).Tag(demo, out string tagged);
+        Console.WriteLine($"Demo: {tagged}");
         return 0;
     }
 
@@ -103,27 +104,20 @@ static class Commands
 
     public static int Tag(CommandOptions o)
     {
-        Func<string, string> tagLine = LineTagger(TaggerModel.Load(o.Require("model")));
+        var tagger = new LineTagger(TaggerModel.Load(o.Require("model")));
         string? line;
+        int lineNumber = 0, failures = 0;
         while ((line = Console.In.ReadLine()) is not null)
-            Console.WriteLine(tagLine(line));
-        return 0;
-    }
-
-    // Tags whitespace-tokenized sentences one at a time. One worker serves every line, its weights fixed: a line is one
-    // sentence, so the word tagger runs at batch 1 and keeps its packed W_hh (WeightsFrozen) instead of packing it per
-    // line, and the workspaces are reused.
-    private static Func<string, string> LineTagger(TaggerModel model)
-    {
-        TaggerWorker[] worker = [new TaggerWorker(model)];
-        worker[0].TaggerNet.WeightsFrozen = true;
-        return line =>
         {
-            string[] forms = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (forms.Length == 0) return "";
-            var (_, _, predictions) = TaggerTrainer.Evaluate(model, [model.Encode(forms)], worker, threads: 1);
-            return string.Join(' ', forms.Zip(predictions[0], (f, t) => f + "/" + UposTags.GetName(t)));
-        };
+            lineNumber++;
+            string? problem = tagger.Tag(line, out string tagged);
+            // A refused line becomes an empty output line, so output lines stay in step with input lines.
+            Console.WriteLine(tagged);
+            if (problem is null) continue;
+            Console.Error.WriteLine($"line {lineNumber}: {problem}");
+            failures++;
+        }
+        return failures == 0 ? 0 : 1;
     }
 
     private static void PrintAccuracy(string name, TaggerModel model, List<EncodedSentence> data, int threads)

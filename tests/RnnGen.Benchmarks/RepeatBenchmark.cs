@@ -12,21 +12,21 @@ namespace RnnGen.Benchmarks;
 /// </summary>
 internal static class RepeatBenchmark
 {
-    public static int Run(string caseId, double seconds, int threads)
+    public static int Run(string caseId, double seconds, double threads)
     {
-        BenchmarkCase? c = BenchmarkCases.All.FirstOrDefault(k => k.Id == caseId);
+        BenchmarkCase? c = BenchmarkCases.All.SingleOrDefault(k => k.Id == caseId);
         if (c is null)
         {
             Console.Error.WriteLine($"Unknown case '{caseId}'. Cases: {string.Join(", ", BenchmarkCases.All.Select(k => k.Id))}.");
             return 2;
         }
-        if (!(seconds > 0 && double.IsFinite(seconds)) || threads is not (1 or 2))
+        if (!(seconds > 0 && double.IsFinite(seconds)) || threads is not (1.0 or 2.0))
         {
             Console.Error.WriteLine($"--seconds takes a positive number (got {seconds}) and --threads 1 or 2 (got {threads}).");
             return 2;
         }
 
-        Action call = c.Call(c.Create())(threads);
+        Action call = c.Call(c.Create())((int)threads);
         Console.WriteLine($"{c.Title}, {threads} thread{(threads == 1 ? "" : "s")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: calls for {seconds} s after a 1 s warm-up; load average {BenchmarkCases.LoadAverage()}");
         for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 1;) call();
         var times = new List<double>();
