@@ -17,15 +17,15 @@ public sealed class LineTagger
     public const int MaxWords = 1000;
 
     private readonly TaggerModel _model;
-    private readonly TaggerWorker[] _workers;
+    private readonly TaggerWorker _worker;
+    private readonly int[][] _predictions = new int[1][]; // the one sentence's tag ids, written by Predict
 
     /// <summary>Creates the worker that will tag every line with <paramref name="model"/>.</summary>
     public LineTagger(TaggerModel model)
     {
         _model = model;
-        var worker = new TaggerWorker(model);
-        worker.TaggerNet.WeightsFrozen = true;
-        _workers = [worker];
+        _worker = new TaggerWorker(model); // inference only: Predict never drops
+        _worker.TaggerNet.WeightsFrozen = true;
     }
 
     /// <summary>Writes "word/TAG …" for <paramref name="line"/> (empty for an empty line); returns why a line was refused, or null.</summary>
@@ -35,8 +35,8 @@ public sealed class LineTagger
         string[] forms = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (forms.Length == 0) return null;
         if (forms.Length > MaxWords) return $"{forms.Length} words; a line is one sentence of at most {MaxWords} words";
-        var (_, _, predictions) = TaggerTrainer.Evaluate(_model, [_model.Encode(forms)], _workers, threads: 1);
-        tagged = string.Join(' ', forms.Zip(predictions[0], (f, t) => f + "/" + UposTags.GetName(t)));
+        _worker.Predict([_model.Encode(forms)], [0], _predictions);
+        tagged = string.Join(' ', forms.Zip(_predictions[0], (f, t) => f + "/" + UposTags.GetName(t)));
         return null;
     }
 }
